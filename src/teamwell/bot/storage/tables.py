@@ -1,0 +1,185 @@
+"""The schema as typed SQLAlchemy 2 models. Every row carries its workspace id."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from teamwell.bot.storage.types import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+ID = String(64)
+
+
+class WorkspaceRow(Base):
+    __tablename__ = "workspaces"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class WorkspaceAccountRow(Base):
+    __tablename__ = "workspace_accounts"
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(ID, index=True)
+
+
+class TeamRow(Base):
+    __tablename__ = "teams"
+    workspace_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    parent_id: Mapped[str | None] = mapped_column(ID)
+    __table_args__ = (UniqueConstraint("workspace_id", "name", name="uq_teams_name"),)
+
+
+class PersonRow(Base):
+    __tablename__ = "people"
+    workspace_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    team_id: Mapped[str | None] = mapped_column(ID)
+    manager_id: Mapped[str | None] = mapped_column(ID)
+    buddy_id: Mapped[str | None] = mapped_column(ID)
+    start_date: Mapped[date | None]
+    birthday: Mapped[date | None]
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    locale: Mapped[str] = mapped_column(String(16), default="en-US")
+    roles: Mapped[str] = mapped_column(String(64), default="employee")
+    active: Mapped[bool] = mapped_column(default=True)
+    introduced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "email", name="uq_people_email"),
+        Index("ix_people_manager", "workspace_id", "manager_id"),
+        Index("ix_people_team", "workspace_id", "team_id"),
+    )
+
+
+class PersonAccountRow(Base):
+    """A person's id on a platform, and where to reach them there."""
+
+    __tablename__ = "person_accounts"
+    workspace_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    person_id: Mapped[str] = mapped_column(ID)
+    conversation_id: Mapped[str | None] = mapped_column(String(256))
+    conversation_ref: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "person_id", "platform", name="uq_person_accounts_person"),
+    )
+
+
+class OnboardingRow(Base):
+    __tablename__ = "onboardings"
+    workspace_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    person_id: Mapped[str] = mapped_column(ID)
+    sequence_id: Mapped[str] = mapped_column(String(64))
+    start_date: Mapped[date]
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    buddy_id: Mapped[str | None] = mapped_column(ID)
+    manager_id: Mapped[str | None] = mapped_column(ID)
+    __table_args__ = (
+        # Starting the same person's sequence twice for the same start date is one onboarding.
+        UniqueConstraint("workspace_id", "person_id", "sequence_id", "start_date",
+                         name="uq_onboardings_run"),
+    )
+
+
+class OnboardingStepRow(Base):
+    __tablename__ = "onboarding_steps"
+    workspace_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    onboarding_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    step_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    recipient_id: Mapped[str] = mapped_column(ID)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    __table_args__ = (Index("ix_onboarding_steps_due", "status", "due_at"),)
+
+
+class OnboardingTaskRow(Base):
+    __tablename__ = "onboarding_tasks"
+    workspace_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    onboarding_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    step_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    task_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    label: Mapped[str] = mapped_column(String(300))
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reminders_sent: Mapped[int] = mapped_column(Integer, default=0)
+    next_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    __table_args__ = (Index("ix_onboarding_tasks_reminder", "next_reminder_at"),)
+
+
+class CheckInRow(Base):
+    __tablename__ = "onboarding_checkins"
+    workspace_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    onboarding_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    step_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    score: Mapped[int | None]
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class HelpRequestRow(Base):
+    __tablename__ = "help_requests"
+    workspace_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    onboarding_id: Mapped[str] = mapped_column(ID)
+    step_id: Mapped[str] = mapped_column(String(64))
+    helper_id: Mapped[str] = mapped_column(ID)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class OutboxRow(Base):
+    __tablename__ = "outbox"
+    # seq orders delivery (an intro before the message it introduces); id is the public handle.
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    id: Mapped[str] = mapped_column(ID, unique=True)
+    workspace_id: Mapped[str] = mapped_column(ID)
+    idempotency_key: Mapped[str] = mapped_column(String(200))
+    recipient_id: Mapped[str | None] = mapped_column(ID)
+    channel: Mapped[str | None] = mapped_column(String(128))
+    replaces: Mapped[str | None] = mapped_column(String(200))
+    payload: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime())
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    platform: Mapped[str | None] = mapped_column(String(16))
+    conversation_id: Mapped[str | None] = mapped_column(String(256))
+    message_ref: Mapped[str | None] = mapped_column(String(128))
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "idempotency_key", name="uq_outbox_key"),
+        Index("ix_outbox_due", "status", "not_before"),
+    )
+
+
+class ProcessedEventRow(Base):
+    __tablename__ = "processed_events"
+    workspace_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime())

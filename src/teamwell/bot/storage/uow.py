@@ -1,0 +1,58 @@
+"""The SQL unit of work: one session, one transaction, every repository."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from teamwell.bot.storage.engine import make_session_factory
+from teamwell.bot.storage.onboarding_repo import SqlOnboardings
+from teamwell.bot.storage.repos import SqlEvents, SqlOutbox, SqlPeople, SqlTeams, SqlWorkspaces
+
+
+class SqlUnitOfWork:
+    """A transaction over all repositories; leaving without commit() rolls back."""
+
+    def __init__(self, factory: sessionmaker[Session]) -> None:
+        self._factory = factory
+        self.session: Session
+
+    def __enter__(self) -> SqlUnitOfWork:
+        self.session = self._factory()
+        self.workspaces = SqlWorkspaces(self.session)
+        self.people = SqlPeople(self.session)
+        self.teams = SqlTeams(self.session)
+        self.onboardings = SqlOnboardings(self.session)
+        self.outbox = SqlOutbox(self.session)
+        self.events = SqlEvents(self.session)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            self.session.rollback()
+        finally:
+            self.session.close()
+
+    def commit(self) -> None:
+        """Commit everything done in this unit of work."""
+        self.session.commit()
+
+    def rollback(self) -> None:
+        """Throw away everything done since the last commit."""
+        self.session.rollback()
+
+
+class SqlUnitOfWorkFactory:
+    """Makes SQL units of work on one engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._factory = make_session_factory(engine)
+
+    def __call__(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self._factory)

@@ -1,0 +1,21 @@
+"""INSERT ... ON CONFLICT DO NOTHING on both supported databases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+
+def insert_ignore(session: Session, model: Any, values: dict[str, Any]) -> bool:
+    """Insert a row unless a unique key already holds it; True when inserted.
+
+    Conflicts are settled by the database rather than by a read-then-write, so two processes
+    doing the same thing at once still leave one row.
+    """
+    dialect = session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    stmt = module.insert(model).values(**values).on_conflict_do_nothing()
+    result = session.execute(stmt)
+    return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,1 @@
+"""What the bot knows: pure rules, platform-neutral messages and the ports to the outside."""

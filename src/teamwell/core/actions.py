@@ -1,0 +1,33 @@
+"""Action ids shared by Slack `action_id`s, Adaptive Card `data` and form callbacks."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ActionId(StrEnum):
+    """Every interactive element the bot sends carries one of these."""
+
+    TASK_DONE = "tw_task_done"
+    NEED_HELP = "tw_need_help"
+    CHECKIN_SCORE = "tw_checkin_score"
+    CHECKIN_COMMENT = "tw_checkin_comment"
+    CHECKIN_COMMENT_SUBMIT = "tw_checkin_comment_submit"
+    OPEN_PRIVACY = "tw_open_privacy"
+    LINK = "tw_link"
+
+
+def pack(*parts: str) -> str:
+    """Join value parts for a button value; parts must not contain '|'."""
+    for part in parts:
+        if "|" in part:
+            raise ValueError("button value parts may not contain '|'")
+    return "|".join(parts)
+
+
+def unpack(value: str, count: int) -> list[str]:
+    """Split a button value into exactly count parts, or raise ValueError."""
+    parts = value.split("|")
+    if len(parts) != count or any(not p for p in parts):
+        raise ValueError(f"expected {count} parts in {value!r}")
+    return parts

@@ -1,0 +1,31 @@
+"""Specific failures that the edges turn into kind replies."""
+
+from __future__ import annotations
+
+
+class TeamwellError(Exception):
+    """Base class: the message is safe to show to the person who caused it."""
+
+    def __init__(self, user_message: str) -> None:
+        super().__init__(user_message)
+        self.user_message = user_message
+
+
+class UnknownPerson(TeamwellError):
+    """The person is not in the directory (or not in this workspace)."""
+
+
+class UnknownAction(TeamwellError):
+    """A button, form or command the bot does not know, or with a malformed value."""
+
+
+class NotAllowed(TeamwellError):
+    """The person may not do this (for example, ticking someone else's task)."""
+
+
+class InvalidInput(TeamwellError):
+    """The input is malformed; the message says what is wrong."""
+
+
+class InvalidSequence(Exception):
+    """An onboarding sequence file is invalid; the message names file, step and field."""

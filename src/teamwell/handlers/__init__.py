@@ -1,0 +1,1 @@
+"""What the bot does: one platform-neutral function per intent or scheduled job."""
