@@ -16,6 +16,8 @@ def insert_ignore(session: Session, model: Any, values: dict[str, Any]) -> bool:
     """
     dialect = session.get_bind().dialect.name
     module = postgresql if dialect == "postgresql" else sqlite
-    stmt = module.insert(model).values(**values).on_conflict_do_nothing()
-    result = session.execute(stmt)
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    table = model.__table__
+    # RETURNING, not rowcount: psycopg reports -1 for ON CONFLICT DO NOTHING.
+    stmt = (module.insert(table).values(**values).on_conflict_do_nothing()
+            .returning(*table.primary_key.columns))
+    return session.connection().execute(stmt).first() is not None
