@@ -199,3 +199,21 @@ def message_from_json(data: Any) -> Message:
     if not isinstance(decoded, Message):
         raise TypeError("not a message")
     return decoded
+
+
+def mentioned_people(obj: object) -> set[str]:
+    """Every person id mentioned anywhere in a message, block or tuple of blocks."""
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("_") == Mention.__name__:
+                found.add(str(node["person_id"]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(to_json(obj))
+    return found

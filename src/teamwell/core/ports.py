@@ -109,6 +109,10 @@ class Events(Protocol):
         """Record the event id; True when it had not been seen before."""
         ...
 
+    def seen(self, workspace_id: str, event_id: str) -> bool:
+        """True when the event id has been recorded."""
+        ...
+
 
 class UnitOfWork(Protocol):
     """One transaction over every repository; leaving without commit() rolls back."""

@@ -189,3 +189,6 @@ class SqlEvents:
         return insert_ignore(self.s, ProcessedEventRow, {
             "workspace_id": workspace_id, "event_id": event_id, "seen_at": now,
         })
+
+    def seen(self, workspace_id: str, event_id: str) -> bool:
+        return self.s.get(ProcessedEventRow, (workspace_id, event_id)) is not None

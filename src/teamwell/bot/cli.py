@@ -1,0 +1,91 @@
+"""The `teamwell` command line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from teamwell.bot.config import ConfigError, load_settings
+from teamwell.core.errors import InvalidSequence, TeamwellError
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="teamwell", description="Teamwell: onboarding, pulses and "
+                                "recognition for Slack and Microsoft Teams.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="serve Slack over HTTP (or Socket Mode)")
+    serve.add_argument("--port", type=int, default=3000)
+    serve.add_argument("--host", default="0.0.0.0")
+    serve.add_argument("--socket-mode", action="store_true", help="connect with SLACK_APP_TOKEN")
+    serve.add_argument("--no-scheduler", action="store_true",
+                       help="no scheduler or outbox sender here (run `teamwell worker`)")
+
+    sub.add_parser("worker", help="run the scheduler and the outbox sender only")
+
+    db = sub.add_parser("db", help="database schema").add_subparsers(dest="db_cmd", required=True)
+    db.add_parser("upgrade", help="apply migrations")
+
+    people = sub.add_parser("people", help="the people directory").add_subparsers(
+        dest="people_cmd", required=True)
+    imp = people.add_parser("import", help="import people from a CSV file")
+    imp.add_argument("file")
+    imp.add_argument("--slack-team", help="Slack team id (default: from the bot token)")
+    sync = people.add_parser("sync", help="fetch everyone from Slack (users.list)")
+    sync.add_argument("--slack-team", help="Slack team id (default: from the bot token)")
+
+    onb = sub.add_parser("onboarding", help="onboarding sequences").add_subparsers(
+        dest="onb_cmd", required=True)
+    start = onb.add_parser("start", help="start someone's onboarding")
+    start.add_argument("email")
+    start.add_argument("--date", help="start date YYYY-MM-DD (default: their start date)")
+    start.add_argument("--sequence", default="default")
+    start.add_argument("--slack-team")
+    check = onb.add_parser("check", help="validate a sequence file")
+    check.add_argument("file")
+
+    outbox = sub.add_parser("outbox", help="the durable outbox").add_subparsers(
+        dest="outbox_cmd", required=True)
+    outbox.add_parser("status", help="count messages by status")
+    outbox.add_parser("retry", help="queue failed messages again")
+    send = outbox.add_parser("send", help="deliver what is due now, then exit")
+    send.add_argument("--until-empty", action="store_true")
+
+    demo = sub.add_parser("demo", help="an offline simulated workspace with a transcript")
+    demo.add_argument("--days", type=int, default=10, help="how many days to simulate")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = _parser().parse_args(argv)
+    from teamwell.bot import commands
+
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
+        "serve": commands.serve, "worker": commands.worker, "db": commands.db,
+        "people": commands.people, "onboarding": commands.onboarding,
+        "outbox": commands.outbox, "demo": commands.demo,
+    }
+    try:
+        settings = load_settings()
+        logging.basicConfig(level=settings.log_level,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        args.settings = settings
+        return handlers[args.command](args)
+    except ConfigError as exc:
+        print(f"teamwell: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except (InvalidSequence, commands.CommandError) as exc:
+        print(f"teamwell: {exc}", file=sys.stderr)
+        return 2
+    except TeamwellError as exc:
+        print(f"teamwell: {exc.user_message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,195 @@
+"""What each `teamwell` subcommand does."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+from datetime import date
+from pathlib import Path
+
+from aiohttp import web
+from slack_sdk.errors import SlackApiError
+
+from teamwell.bot.config import Settings
+from teamwell.bot.storage import migrate
+from teamwell.bot.wiring import Wired, slack_client, wire
+
+log = logging.getLogger(__name__)
+
+
+class CommandError(Exception):
+    """A command could not do what was asked; the message says why in one line."""
+
+
+def db(args: argparse.Namespace) -> int:
+    """`teamwell db upgrade`."""
+    migrate.upgrade(args.settings.database_url)
+    print("database is up to date")
+    return 0
+
+
+def serve(args: argparse.Namespace) -> int:
+    """`teamwell serve`: HTTP (default) or Socket Mode, with scheduler and sender unless told."""
+    settings: Settings = args.settings
+    if args.socket_mode:
+        settings.require_socket_mode()
+        return asyncio.run(_socket_mode(settings, not args.no_scheduler))
+    settings.require_slack_http()
+    migrate.upgrade(settings.database_url)
+    from teamwell.bot.server import build_web_app
+
+    wired = wire(settings)
+    app = build_web_app(wired, slack_client(settings), with_background=not args.no_scheduler)
+    web.run_app(app, host=args.host, port=args.port, print=lambda m: log.info("%s", m))
+    return 0
+
+
+async def _socket_mode(settings: Settings, background: bool) -> int:
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    from teamwell.bot.server import Background
+    from teamwell.bot.slack.app import build_app
+    from teamwell.bot.slack.context import SlackEdge
+    from teamwell.bot.slack.identity import SlackIdentity
+
+    migrate.upgrade(settings.database_url)
+    wired = wire(settings)
+    client = slack_client(settings)
+    edge = SlackEdge(wired.deps, SlackIdentity(wired.deps))
+    bolt = build_app(edge, client, settings.slack_signing_secret or "unused-in-socket-mode")
+    jobs = Background(wired, client) if background else None
+    if jobs:
+        await jobs.start()
+    handler = AsyncSocketModeHandler(bolt, settings.slack_app_token)
+    try:
+        await handler.start_async()
+    finally:
+        if jobs:
+            await jobs.close()
+    return 0
+
+
+def worker(args: argparse.Namespace) -> int:
+    """`teamwell worker`: scheduler and outbox sender, no HTTP."""
+    settings: Settings = args.settings
+    settings.require_sender()
+    migrate.upgrade(settings.database_url)
+    return asyncio.run(_worker(wire(settings)))
+
+
+async def _worker(wired: Wired) -> int:
+    from teamwell.bot.server import Background
+
+    jobs = Background(wired, slack_client(wired.settings))
+    await jobs.start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    log.info("worker running: scheduler and outbox sender")
+    await stop.wait()
+    await jobs.close()
+    return 0
+
+
+def _workspace(wired: Wired, slack_team: str | None) -> str:
+    """The workspace a CLI command acts on: named, learned from the token, or the only one."""
+    team = slack_team
+    if team is None and wired.settings.slack_bot_token:
+        try:
+            team = asyncio.run(slack_client(wired.settings).auth_test()).get("team_id")
+        except (SlackApiError, OSError) as exc:
+            log.warning("auth.test failed (%s); falling back to the stored workspace", exc)
+    with wired.deps.uow() as uow:
+        if team:
+            ws = uow.workspaces.ensure("slack", team, team)
+            uow.commit()
+            return ws
+        ids = uow.workspaces.all_ids()
+    if len(ids) == 1:
+        return ids[0]
+    raise CommandError("cannot tell which workspace: pass --slack-team T... (your Slack team id)")
+
+
+def people(args: argparse.Namespace) -> int:
+    """`teamwell people import FILE` and `teamwell people sync`."""
+    settings: Settings = args.settings
+    migrate.upgrade(settings.database_url)
+    wired = wire(settings)
+    ws = _workspace(wired, args.slack_team)
+    if args.people_cmd == "sync":
+        settings.require_sender()
+        from teamwell.bot.slack.directory import sync_workspace_users
+
+        count = asyncio.run(sync_workspace_users(slack_client(settings), wired.deps, ws))
+        print(f"synced {count} people from Slack")
+        return 0
+    from teamwell.handlers.people import import_people
+
+    path = Path(args.file)
+    try:
+        content = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CommandError(f"cannot read {path}: {exc}") from exc
+    report = import_people(wired.deps, ws, content)
+    print(report.summary())
+    return 1 if report.errors and not (report.created or report.updated) else 0
+
+
+def onboarding(args: argparse.Namespace) -> int:
+    """`teamwell onboarding start EMAIL` and `teamwell onboarding check FILE`."""
+    from teamwell.surveys.onboarding import load_sequence
+
+    if args.onb_cmd == "check":
+        sequence = load_sequence(Path(args.file))
+        print(f"{args.file}: sequence {sequence.id!r} is valid ({len(sequence.steps)} steps)")
+        return 0
+    settings: Settings = args.settings
+    migrate.upgrade(settings.database_url)
+    wired = wire(settings)
+    ws = _workspace(wired, args.slack_team)
+    with wired.deps.uow() as uow:
+        person = uow.people.by_email(ws, args.email)
+    if person is None:
+        raise CommandError(f"nobody with email {args.email!r} in the directory")
+    try:
+        start = date.fromisoformat(args.date) if args.date else None
+    except ValueError as exc:
+        raise CommandError(f"--date {args.date!r} is not a date (use YYYY-MM-DD)") from exc
+    from teamwell.handlers.onboarding import start_onboarding
+
+    onb = start_onboarding(wired.deps, ws, person.id, start, args.sequence)
+    print(f"onboarding {onb.sequence_id!r} for {person.name} starts {onb.start_date.isoformat()}")
+    return 0
+
+
+def outbox(args: argparse.Namespace) -> int:
+    """`teamwell outbox status|retry|send`."""
+    from teamwell.bot.storage import outbox_store
+
+    settings: Settings = args.settings
+    migrate.upgrade(settings.database_url)
+    wired = wire(settings)
+    if args.outbox_cmd == "status":
+        counts = outbox_store.status_counts(wired.deps.uow, None)
+        print(", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "outbox is empty")
+        return 0
+    if args.outbox_cmd == "retry":
+        print(f"{outbox_store.retry_failed(wired.deps.uow)} failed messages queued again")
+        return 0
+    settings.require_sender()
+    from teamwell.bot.slack.sender import SlackSender
+
+    sender = SlackSender(wired.deps.uow, slack_client(settings), wired.deps.clock)
+    delivered = asyncio.run(sender.drain())
+    print(f"delivered {delivered} messages")
+    return 0
+
+
+def demo(args: argparse.Namespace) -> int:
+    """`teamwell demo`: the offline simulated workspace."""
+    from teamwell.bot.demo import run_demo
+
+    return run_demo(days=args.days)

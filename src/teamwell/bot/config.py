@@ -1,0 +1,106 @@
+"""Settings from the environment and an optional .env file, checked before anything starts."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+from dotenv import dotenv_values
+
+
+class ConfigError(Exception):
+    """A missing or malformed setting; the message is one line naming the setting."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything Teamwell reads from its environment."""
+
+    database_url: str
+    slack_bot_token: str | None
+    slack_signing_secret: str | None
+    slack_app_token: str | None
+    slack_api_url: str
+    sequences_dir: Path | None
+    log_level: str
+
+    def require_slack_http(self) -> None:
+        """Check what serving Slack over HTTP needs."""
+        _need("SLACK_BOT_TOKEN", self.slack_bot_token)
+        _need("SLACK_SIGNING_SECRET", self.slack_signing_secret)
+
+    def require_socket_mode(self) -> None:
+        """Check what Socket Mode needs."""
+        _need("SLACK_BOT_TOKEN", self.slack_bot_token)
+        _need("SLACK_APP_TOKEN", self.slack_app_token)
+
+    def require_sender(self) -> None:
+        """Check what delivering the outbox needs."""
+        _need("SLACK_BOT_TOKEN", self.slack_bot_token)
+
+
+def _need(name: str, value: str | None) -> None:
+    if not value:
+        raise ConfigError(f"{name} is not set (put it in the environment or in .env)")
+
+
+def _url(name: str, value: str, schemes: tuple[str, ...]) -> str:
+    parsed = urlparse(value)
+    if parsed.scheme not in schemes or not (parsed.netloc or parsed.path):
+        raise ConfigError(f"{name} is not a valid URL ({', '.join(schemes)}): {value!r}")
+    return value
+
+
+def _database_url(value: str | None, cwd: Path) -> str:
+    if not value:
+        return f"sqlite:///{(cwd / 'teamwell.db').resolve()}"
+    scheme = value.split(":", 1)[0]
+    if scheme in ("postgres", "postgresql"):
+        # psycopg 3 is the driver we ship; plain URLs would ask SQLAlchemy for psycopg2.
+        return "postgresql+psycopg:" + value.split(":", 1)[1]
+    if scheme in ("sqlite", "postgresql+psycopg"):
+        if scheme == "sqlite" and not value.startswith("sqlite:///"):
+            raise ConfigError(f"TEAMWELL_DATABASE_URL is malformed: {value!r} (use sqlite:///path)")
+        return value
+    raise ConfigError(
+        f"TEAMWELL_DATABASE_URL must be sqlite:///... or postgresql://..., got {scheme!r}"
+    )
+
+
+def _token(name: str, value: str | None, prefix: str) -> str | None:
+    if value is None or value == "":
+        return None
+    if not value.startswith(prefix) or any(c.isspace() for c in value):
+        raise ConfigError(f"{name} is malformed: it must start with {prefix!r} and hold no spaces")
+    return value
+
+
+def load_settings(env: dict[str, str] | None = None, cwd: Path | None = None) -> Settings:
+    """Read settings: the process environment wins over .env in the working directory."""
+    cwd = cwd or Path.cwd()
+    if env is None:
+        merged = {k: v for k, v in dotenv_values(cwd / ".env").items() if v is not None}
+        merged.update(os.environ)
+    else:
+        merged = dict(env)
+    api = merged.get("SLACK_API_URL") or "https://slack.com/api/"
+    api = _url("SLACK_API_URL", api, ("http", "https"))
+    if not api.endswith("/"):
+        api += "/"
+    level = (merged.get("TEAMWELL_LOG_LEVEL") or "INFO").upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ConfigError(f"TEAMWELL_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level!r}")
+    seq_dir = merged.get("TEAMWELL_SEQUENCES_DIR")
+    if seq_dir and not Path(seq_dir).is_dir():
+        raise ConfigError(f"TEAMWELL_SEQUENCES_DIR is not a directory: {seq_dir!r}")
+    return Settings(
+        database_url=_database_url(merged.get("TEAMWELL_DATABASE_URL"), cwd),
+        slack_bot_token=_token("SLACK_BOT_TOKEN", merged.get("SLACK_BOT_TOKEN"), "xoxb-"),
+        slack_signing_secret=merged.get("SLACK_SIGNING_SECRET") or None,
+        slack_app_token=_token("SLACK_APP_TOKEN", merged.get("SLACK_APP_TOKEN"), "xapp-"),
+        slack_api_url=api,
+        sequences_dir=Path(seq_dir) if seq_dir else None,
+        log_level=level,
+    )

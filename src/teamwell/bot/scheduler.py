@@ -1,0 +1,40 @@
+"""APScheduler ticks: jobs only ask "what is due now?"; the database makes a double tick harmless."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from teamwell.handlers.deps import Deps
+from teamwell.handlers.onboarding import run_due_steps, send_due_reminders
+
+log = logging.getLogger(__name__)
+TICK_SECONDS = 60
+
+
+async def onboarding_tick(deps: Deps) -> int:
+    """Send due onboarding steps and reminders (in a worker thread: storage is synchronous)."""
+    sent = await asyncio.to_thread(run_due_steps, deps)
+    reminded = await asyncio.to_thread(send_due_reminders, deps)
+    if sent or reminded:
+        log.info("onboarding tick: %d steps, %d reminders queued", sent, reminded)
+    return sent + reminded
+
+
+def build_scheduler(deps: Deps, tick_seconds: int = TICK_SECONDS) -> AsyncIOScheduler:
+    """An in-memory scheduler (nothing pickled); state lives in the database, not in jobs."""
+    scheduler = AsyncIOScheduler(
+        timezone=UTC,
+        job_defaults={
+            # A tick missed during a deploy still runs (once) when the process is back.
+            "coalesce": True,
+            "max_instances": 1,
+            "misfire_grace_time": 6 * 3600,
+        },
+    )
+    scheduler.add_job(onboarding_tick, "interval", seconds=tick_seconds, args=[deps],
+                      id="onboarding_tick", next_run_time=deps.clock.now())
+    return scheduler

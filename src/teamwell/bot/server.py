@@ -1,0 +1,90 @@
+"""One aiohttp server, one event loop: Slack ingress, health checks, scheduler and sender."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+from aiohttp import web
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import text
+
+from teamwell.bot.scheduler import build_scheduler
+from teamwell.bot.slack.app import build_app
+from teamwell.bot.slack.context import SlackEdge
+from teamwell.bot.slack.identity import SlackIdentity
+from teamwell.bot.slack.ingress import slack_route
+from teamwell.bot.slack.sender import SlackSender
+from teamwell.bot.wiring import Wired
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Background:
+    """The scheduler and the outbox sender, started and stopped with the server."""
+
+    wired: Wired
+    client: AsyncWebClient
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    async def start(self) -> None:
+        """Start ticking and delivering."""
+        self.scheduler = build_scheduler(self.wired.deps)
+        self.scheduler.start()
+        sender = SlackSender(self.wired.deps.uow, self.client, self.wired.deps.clock)
+        self.tasks.append(asyncio.ensure_future(sender.run(self.stop)))
+
+    async def close(self) -> None:
+        """Stop ticking; let the sender finish the message in hand."""
+        self.stop.set()
+        self.scheduler.shutdown(wait=False)
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+
+
+def build_web_app(wired: Wired, client: AsyncWebClient, with_background: bool = True,
+                  edge: SlackEdge | None = None) -> web.Application:
+    """The HTTP application: /slack/events, /healthz, /readyz."""
+    settings = wired.settings
+    settings.require_slack_http()
+    assert settings.slack_signing_secret is not None
+    edge = edge or SlackEdge(wired.deps, SlackIdentity(wired.deps))
+    bolt = build_app(edge, client, settings.slack_signing_secret)
+    web_app = web.Application(client_max_size=2_000_000)
+    web_app.router.add_post("/slack/events", slack_route(bolt, settings.slack_signing_secret))
+    web_app.router.add_get("/healthz", _healthz)
+    web_app.router.add_get("/readyz", _readyz(wired))
+    web_app["edge"] = edge
+
+    async def lifecycle(_app: web.Application) -> AsyncIterator[None]:
+        background = Background(wired, client) if with_background else None
+        if background:
+            await background.start()
+        yield
+        if background:
+            await background.close()
+        await edge.drain_background()
+
+    web_app.cleanup_ctx.append(lifecycle)
+    return web_app
+
+
+async def _healthz(_request: web.Request) -> web.Response:
+    return web.json_response({"ok": True})
+
+
+def _readyz(wired: Wired) -> object:
+    async def handler(_request: web.Request) -> web.Response:
+        def ping() -> None:
+            with wired.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        try:
+            await asyncio.to_thread(ping)
+        except Exception as exc:  # noqa: BLE001 - readiness reports any database failure
+            log.warning("not ready: %s", exc)
+            return web.json_response({"ok": False, "database": "unreachable"}, status=503)
+        return web.json_response({"ok": True})
+    return handler

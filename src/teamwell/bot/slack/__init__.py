@@ -1,0 +1,1 @@
+"""Slack: listeners, Block Kit rendering, the outbox sender and a local fake Web API."""

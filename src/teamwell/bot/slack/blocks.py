@@ -1,0 +1,330 @@
+"""Render platform-neutral messages as Slack Block Kit, escaping everything a person typed.
+
+Every plain string is escaped (`&`, `<`, `>`), so text a person typed can never ping a channel,
+mention someone or show a link; markup the bot means comes only from Bold, Mention and Link.
+Slack's size limits are respected by truncating with an ellipsis: a long message is better
+delivered shortened than refused as `invalid_blocks`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from teamwell.core.actions import ActionId
+from teamwell.core.messages import (
+    Actions,
+    Block,
+    Bold,
+    Button,
+    Context,
+    Divider,
+    Form,
+    Header,
+    Link,
+    LinkList,
+    Mention,
+    Message,
+    Section,
+    Text,
+    TextField,
+)
+
+log = logging.getLogger(__name__)
+
+MentionResolver = Callable[[str], str | None]
+SlackBlock = dict[str, Any]
+
+SECTION_TEXT_MAX = 3000
+HEADER_MAX = 150
+BUTTON_TEXT_MAX = 75
+MAX_BLOCKS = 50
+MAX_ACTIONS = 25
+FALLBACK_MAX = 4000
+MODAL_TITLE_MAX = 24
+MODAL_BLOCKS_MAX = 100
+LABEL_MAX = 2000
+METADATA_MAX = 3000
+ELLIPSIS = "…"
+SOMEONE = "someone"
+_UNLIMITED = 1 << 30
+
+_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+_SUFFIX = re.compile(r":\d+$")
+_SAFE_SCHEMES = ("https://", "http://", "mailto:")
+
+
+def escape(s: str) -> str:
+    """Escape text for Slack mrkdwn so that it always renders literally."""
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def base_action_id(action_id: str) -> str:
+    """Strip the `:<n>` suffix that keeps repeated action ids unique within one message."""
+    return _SUFFIX.sub("", action_id)
+
+
+def action_pattern(action: ActionId) -> re.Pattern[str]:
+    """The regex a Bolt listener uses to match an action id with or without its suffix."""
+    return re.compile(rf"^{re.escape(action.value)}(:\d+)?$")
+
+
+def _never(_person_id: str) -> str | None:
+    return None
+
+
+def _escaped_prefix(s: str, budget: int) -> str:
+    """The longest prefix of s whose escaped form fits budget (never cuts an entity)."""
+    out: list[str] = []
+    used = 0
+    for ch in s:
+        piece = _ESCAPES.get(ch, ch)
+        if used + len(piece) > budget:
+            break
+        out.append(piece)
+        used += len(piece)
+    return "".join(out)
+
+
+def _clip(s: str, limit: int) -> str:
+    return s if len(s) <= limit else s[: limit - len(ELLIPSIS)] + ELLIPSIS
+
+
+def _plain(s: str, limit: int) -> dict[str, Any]:
+    # plain_text is never parsed by Slack, so it is clipped but not escaped.
+    return {"type": "plain_text", "text": _clip(s, limit) or ELLIPSIS, "emoji": True}
+
+
+def _mrkdwn_object(s: str) -> dict[str, Any]:
+    # verbatim stops Slack auto-linking URLs and #channel names inside text a person typed.
+    return {"type": "mrkdwn", "text": s, "verbatim": True}
+
+
+# --- inline parts ---
+
+
+def _render_str(part: str, _mention: MentionResolver, budget: int) -> str:
+    return _escaped_prefix(part, budget)
+
+
+def _render_bold(part: Bold, _mention: MentionResolver, budget: int) -> str:
+    # Slack only bolds when the asterisks touch the words, so whitespace goes outside them.
+    core = part.text.strip()
+    if not core:
+        return _escaped_prefix(part.text, budget)
+    lead = part.text[: len(part.text) - len(part.text.lstrip())]
+    trail = part.text[len(part.text.rstrip()):]
+    inner = _escaped_prefix(core, budget - 2 - len(lead) - len(trail))
+    return f"{lead}*{inner}*{trail}" if inner else ""
+
+
+def _render_mention(part: Mention, mention: MentionResolver, budget: int) -> str:
+    slack_id = mention(part.person_id)
+    piece = f"<@{slack_id}>" if slack_id and _SLACK_USER_ID.match(slack_id) else escape(SOMEONE)
+    return piece if len(piece) <= budget else ""
+
+
+def _render_link(part: Link, _mention: MentionResolver, budget: int) -> str:
+    url = re.sub(r"[|<>\s]", "", part.url)
+    if not url.lower().startswith(_SAFE_SCHEMES):
+        return _escaped_prefix(part.label, budget)
+    url = url.replace("&", "&amp;")
+    piece = f"<{url}|{escape(part.label)}>" if part.label else f"<{url}>"
+    return piece if len(piece) <= budget else _escaped_prefix(part.label, budget)
+
+
+InlineRenderer = Callable[[Any, MentionResolver, int], str]
+INLINE_RENDERERS: dict[type, InlineRenderer] = {
+    str: _render_str,
+    Bold: _render_bold,
+    Mention: _render_mention,
+    Link: _render_link,
+}
+
+
+def render_text(body: Text, mention: MentionResolver, limit: int = SECTION_TEXT_MAX) -> str:
+    """Render a paragraph as mrkdwn no longer than limit, ending in an ellipsis when cut."""
+    full = [INLINE_RENDERERS[type(p)](p, mention, _UNLIMITED) for p in body.parts]
+    if sum(len(piece) for piece in full) <= limit:
+        return "".join(full)
+    out: list[str] = []
+    room = limit - len(ELLIPSIS)
+    for part, piece in zip(body.parts, full, strict=True):
+        if len(piece) > room:
+            out.append(INLINE_RENDERERS[type(part)](part, mention, room))
+            break
+        out.append(piece)
+        room -= len(piece)
+    return "".join(out) + ELLIPSIS
+
+
+# --- blocks ---
+
+
+class _RenderContext:
+    """What block renderers share: the mention resolver and unique action ids."""
+
+    def __init__(self, blocks: tuple[Block, ...], mention: MentionResolver) -> None:
+        self.mention = mention
+        counts = Counter(button.action for button in _buttons(blocks))
+        self._repeated = {action for action, n in counts.items() if n > 1}
+        self._used: Counter[ActionId] = Counter()
+
+    def action_id(self, action: ActionId) -> str:
+        """Slack needs unique action ids per message: repeated ones get a `:<n>` suffix."""
+        if action not in self._repeated:
+            return action.value
+        n = self._used[action]
+        self._used[action] += 1
+        return f"{action.value}:{n}"
+
+
+def _buttons(blocks: tuple[Block, ...]) -> Iterator[Button]:
+    for block in blocks:
+        if isinstance(block, Section) and block.button is not None:
+            yield block.button
+        elif isinstance(block, Actions):
+            yield from block.buttons
+
+
+def _button(button: Button, ctx: _RenderContext) -> SlackBlock:
+    out: SlackBlock = {
+        "type": "button",
+        "text": _plain(button.label.strip(), BUTTON_TEXT_MAX),
+        "action_id": ctx.action_id(button.action),
+    }
+    if button.value:
+        out["value"] = button.value
+    if button.style in ("primary", "danger"):
+        out["style"] = button.style
+    return out
+
+
+def _header(block: Header, _ctx: _RenderContext) -> list[SlackBlock]:
+    if not block.title.strip():
+        return []
+    return [{"type": "header", "text": _plain(block.title, HEADER_MAX)}]
+
+
+def _section(block: Section, ctx: _RenderContext) -> list[SlackBlock]:
+    body = render_text(block.body, ctx.mention)
+    if not body.strip() and block.button is None:
+        return []
+    out: SlackBlock = {"type": "section", "text": _mrkdwn_object(body or "\u200b")}
+    if block.button is not None:
+        out["accessory"] = _button(block.button, ctx)
+    return [out]
+
+
+def _context(block: Context, ctx: _RenderContext) -> list[SlackBlock]:
+    body = render_text(block.body, ctx.mention)
+    if not body.strip():
+        return []
+    return [{"type": "context", "elements": [_mrkdwn_object(body)]}]
+
+
+def _divider(_block: Divider, _ctx: _RenderContext) -> list[SlackBlock]:
+    return [{"type": "divider"}]
+
+
+def _actions(block: Actions, ctx: _RenderContext) -> list[SlackBlock]:
+    # More buttons than one actions block holds spill into the next block, none are lost.
+    elements = [_button(b, ctx) for b in block.buttons]
+    return [{"type": "actions", "elements": elements[i:i + MAX_ACTIONS]}
+            for i in range(0, len(elements), MAX_ACTIONS)]
+
+
+def _link_list(block: LinkList, ctx: _RenderContext) -> list[SlackBlock]:
+    lines = [render_text(Text(("• ", link)), ctx.mention) for link in block.links]
+    body = ""
+    for line in lines:
+        candidate = f"{body}\n{line}" if body else line
+        if len(candidate) > SECTION_TEXT_MAX - len(ELLIPSIS) - 1:
+            body = f"{body}\n{ELLIPSIS}"
+            break
+        body = candidate
+    return [{"type": "section", "text": _mrkdwn_object(body)}] if body else []
+
+
+BlockRenderer = Callable[[Any, _RenderContext], list[SlackBlock]]
+BLOCK_RENDERERS: dict[type, BlockRenderer] = {
+    Header: _header,
+    Section: _section,
+    Context: _context,
+    Divider: _divider,
+    Actions: _actions,
+    LinkList: _link_list,
+}
+ALL_RENDERERS: dict[type, object] = {**BLOCK_RENDERERS, **INLINE_RENDERERS}
+
+
+def render_blocks(blocks: tuple[Block, ...], mention: MentionResolver) -> list[SlackBlock]:
+    """Render blocks (a message body or an App Home view) within Slack's 50-block limit."""
+    ctx = _RenderContext(blocks, mention)
+    out: list[SlackBlock] = []
+    for block in blocks:
+        out.extend(BLOCK_RENDERERS[type(block)](block, ctx))
+    if len(out) > MAX_BLOCKS:
+        log.warning("message has %d Slack blocks; truncated to %d", len(out), MAX_BLOCKS)
+        out = out[: MAX_BLOCKS - 1] + [{"type": "context", "elements": [_mrkdwn_object(ELLIPSIS)]}]
+    return out
+
+
+def render_message(message: Message, mention: MentionResolver) -> tuple[str, list[SlackBlock]]:
+    """Render a message as (escaped fallback text, Block Kit blocks)."""
+    fallback = message.fallback.strip() or _first_words(message.blocks)
+    text = _escaped_prefix(fallback, FALLBACK_MAX)
+    if len(text) < len(escape(fallback)):
+        text = _escaped_prefix(fallback, FALLBACK_MAX - len(ELLIPSIS)) + ELLIPSIS
+    return text or ELLIPSIS, render_blocks(message.blocks, mention)
+
+
+def _first_words(blocks: tuple[Block, ...]) -> str:
+    for block in blocks:
+        if isinstance(block, Header) and block.title.strip():
+            return block.title
+        if isinstance(block, Section | Context) and block.body.plain().strip():
+            return block.body.plain()
+    return ""
+
+
+def _input(field: TextField) -> SlackBlock:
+    out: SlackBlock = {
+        "type": "input",
+        "block_id": field.id,
+        "optional": field.optional,
+        "label": _plain(field.label, LABEL_MAX),
+        "element": {
+            "type": "plain_text_input",
+            "action_id": field.id,
+            "multiline": field.multiline,
+            "max_length": max(1, min(field.max_length, SECTION_TEXT_MAX)),
+        },
+    }
+    if field.hint:
+        out["hint"] = _plain(field.hint, LABEL_MAX)
+    return out
+
+
+def render_form(form: Form, mention: MentionResolver = _never) -> dict[str, Any]:
+    """Render a form as a Slack modal view."""
+    if len(form.context) > METADATA_MAX:
+        # The context is data the submit handler needs: cutting it would corrupt it.
+        raise ValueError(f"form context is {len(form.context)} chars; Slack keeps {METADATA_MAX}")
+    blocks: list[SlackBlock] = []
+    if form.intro is not None:
+        blocks.extend(_section(Section(form.intro), _RenderContext((), mention)))
+    blocks.extend(_input(f) for f in form.fields)
+    return {
+        "type": "modal",
+        "callback_id": form.callback.value,
+        "private_metadata": form.context,
+        "title": _plain(form.title, MODAL_TITLE_MAX),
+        "submit": _plain(form.submit_label, MODAL_TITLE_MAX),
+        "close": _plain("Cancel", MODAL_TITLE_MAX),
+        "blocks": blocks[:MODAL_BLOCKS_MAX],
+    }

@@ -1,0 +1,70 @@
+"""Translate Slack ids (team, user) into Teamwell workspace and person ids."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from teamwell.bot.slack.directory import profile_from_slack_user
+from teamwell.core.errors import UnknownPerson
+from teamwell.core.people import Person
+from teamwell.handlers.deps import Deps
+from teamwell.handlers.people import sync_profile
+
+log = logging.getLogger(__name__)
+PLATFORM = "slack"
+
+
+class SlackIdentity:
+    """Caches workspace ids; looks people up, fetching unknown users from Slack once."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+        self._workspaces: dict[str, str] = {}
+
+    async def workspace(self, team_id: str, name: str = "") -> str:
+        """The workspace id for a Slack team id, created on first sight."""
+        if team_id not in self._workspaces:
+            self._workspaces[team_id] = await asyncio.to_thread(self._ensure, team_id, name)
+        return self._workspaces[team_id]
+
+    def _ensure(self, team_id: str, name: str) -> str:
+        with self.deps.uow() as uow:
+            ws = uow.workspaces.ensure(PLATFORM, team_id, name or team_id)
+            uow.commit()
+        return ws
+
+    async def person(self, client: AsyncWebClient, workspace_id: str, user_id: str) -> Person:
+        """The person behind a Slack user id; unknown users are fetched with users.info."""
+        found = await asyncio.to_thread(self._find, workspace_id, user_id)
+        if found is not None:
+            return found
+        try:
+            resp = await client.users_info(user=user_id)
+        except SlackApiError as exc:
+            log.warning("unknown Slack user %s: %s", user_id, exc.response.get("error"))
+            raise UnknownPerson(
+                "Sorry, I couldn't find you in this workspace's directory. "
+                "Ask your HR admin to add you."
+            ) from exc
+        user = resp.get("user")
+        profile = profile_from_slack_user(user) if isinstance(user, dict) else None
+        synced = (await asyncio.to_thread(sync_profile, self.deps, workspace_id, profile)
+                  if profile is not None else None)
+        if synced is None:
+            raise UnknownPerson("Sorry, I only work with people in this workspace's directory.")
+        return synced[0]
+
+    def _find(self, workspace_id: str, user_id: str) -> Person | None:
+        with self.deps.uow() as uow:
+            return uow.people.by_account(workspace_id, PLATFORM, user_id)
+
+    async def slack_id(self, workspace_id: str, person_id: str) -> str | None:
+        """A person's Slack user id, if linked."""
+        def find() -> str | None:
+            with self.deps.uow() as uow:
+                return uow.people.account_of(workspace_id, person_id, PLATFORM)
+        return await asyncio.to_thread(find)

@@ -1,0 +1,131 @@
+"""Buttons, forms and the /teamwell command: each calls one platform-neutral handler."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from teamwell.bot.slack.blocks import render_form, render_message
+from teamwell.bot.slack.context import SlackEdge, channel_id_of, team_id_of, user_id_of
+from teamwell.bot.slack.home import publish_home
+from teamwell.core.actions import ActionId
+from teamwell.core.errors import InvalidInput, TeamwellError
+from teamwell.core.messages import Message
+from teamwell.handlers import onboarding
+from teamwell.handlers.commands import command_reply
+from teamwell.handlers.deps import Deps
+
+log = logging.getLogger(__name__)
+ButtonHandler = Callable[[Deps, str, str, str], str]
+
+BUTTONS: dict[ActionId, ButtonHandler] = {
+    ActionId.TASK_DONE: onboarding.complete_task,
+    ActionId.CHECKIN_SCORE: onboarding.record_checkin_score,
+    ActionId.NEED_HELP: onboarding.request_help,
+}
+
+
+def action_pattern(action: ActionId) -> re.Pattern[str]:
+    """Match an action id with or without the renderer's ':n' de-duplication suffix."""
+    return re.compile(rf"^{re.escape(action.value)}(:\d+)?$")
+
+
+def register_actions(app: AsyncApp, edge: SlackEdge) -> None:
+    """Attach button, form and command listeners."""
+    for action, handler in BUTTONS.items():
+        app.action(action_pattern(action))(_button(edge, handler))
+    app.action(action_pattern(ActionId.CHECKIN_COMMENT))(_open_comment_form(edge))
+    app.view(ActionId.CHECKIN_COMMENT_SUBMIT.value)(_submit_comment(edge))
+    app.command("/teamwell")(_command(edge))
+
+
+def _in_home(body: dict[str, Any]) -> bool:
+    view = body.get("view") or {}
+    return isinstance(view, dict) and view.get("type") == "home"
+
+
+def _button(edge: SlackEdge, handler: ButtonHandler) -> Callable[..., Any]:
+    async def listener(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
+                       client: AsyncWebClient) -> None:
+        await ack()
+        user = user_id_of(body)
+        try:
+            ws = await edge.identity.workspace(team_id_of(body))
+            person = await edge.identity.person(client, ws, user)
+            reply = await asyncio.to_thread(handler, edge.deps, ws, person.id,
+                                            str(action.get("value", "")))
+        except TeamwellError as exc:
+            log.info("refused %s from %s: %s", action.get("action_id"), user, exc.user_message)
+            reply = exc.user_message
+        else:
+            if _in_home(body):
+                edge.background(publish_home(edge, client, ws, person.id, user))
+        if reply:
+            await edge.ephemeral(client, channel_id_of(body), user, Message(reply))
+    return listener
+
+
+def _open_comment_form(edge: SlackEdge) -> Callable[..., Any]:
+    async def listener(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
+                       client: AsyncWebClient) -> None:
+        await ack()
+        user = user_id_of(body)
+        try:
+            ws = await edge.identity.workspace(team_id_of(body))
+            person = await edge.identity.person(client, ws, user)
+            form = await asyncio.to_thread(onboarding.checkin_comment_form, edge.deps, ws,
+                                           person.id, str(action.get("value", "")))
+        except TeamwellError as exc:
+            await edge.ephemeral(client, channel_id_of(body), user, Message(exc.user_message))
+            return
+        # trigger_id expires after 3 s: open the modal now, not in the background.
+        await client.views_open(trigger_id=body["trigger_id"], view=render_form(form))
+    return listener
+
+
+def _first_text_value(view: dict[str, Any]) -> tuple[str, str]:
+    values = (view.get("state") or {}).get("values") or {}
+    for block_id, inputs in values.items():
+        for element in inputs.values():
+            return block_id, str(element.get("value") or "")
+    return "", ""
+
+
+def _submit_comment(edge: SlackEdge) -> Callable[..., Any]:
+    async def listener(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any],
+                       client: AsyncWebClient) -> None:
+        field_id, comment = _first_text_value(view)
+        try:
+            ws = await edge.identity.workspace(team_id_of(body))
+            person = await edge.identity.person(client, ws, user_id_of(body))
+            await asyncio.to_thread(onboarding.record_checkin_comment, edge.deps, ws, person.id,
+                                    str(view.get("private_metadata", "")), comment)
+        except InvalidInput as exc:
+            await ack(response_action="errors", errors={field_id: exc.user_message})
+            return
+        except TeamwellError as exc:
+            await ack(response_action="errors", errors={field_id or "comment": exc.user_message})
+            return
+        await ack()
+    return listener
+
+
+def _command(edge: SlackEdge) -> Callable[..., Any]:
+    async def listener(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        try:
+            ws = await edge.identity.workspace(team_id_of(body), str(body.get("team_domain", "")))
+            person = await edge.identity.person(client, ws, user_id_of(body))
+            message = await asyncio.to_thread(command_reply, edge.deps, ws, person.id,
+                                              str(body.get("text", "")))
+        except TeamwellError as exc:
+            await ack(text=exc.user_message)
+            return
+        fallback, blocks = render_message(message, lambda _pid: None)
+        await ack(text=fallback, blocks=blocks)
+    return listener

@@ -1,0 +1,43 @@
+"""Builds the object graph from settings: storage, deps, the Slack client."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import Engine
+
+from teamwell.bot.config import Settings
+from teamwell.bot.storage.engine import make_engine
+from teamwell.bot.storage.uow import SqlUnitOfWorkFactory
+from teamwell.core.clock import Clock, SystemClock
+from teamwell.handlers.deps import Deps
+from teamwell.surveys.onboarding import load_library
+
+
+@dataclass
+class Wired:
+    """The running program's parts."""
+
+    settings: Settings
+    engine: Engine
+    deps: Deps
+
+
+def wire(settings: Settings, clock: Clock | None = None) -> Wired:
+    """Connect storage, clock and survey data according to settings."""
+    engine = make_engine(settings.database_url)
+    deps = Deps(
+        uow=SqlUnitOfWorkFactory(engine),
+        clock=clock or SystemClock(),
+        sequences=load_library(settings.sequences_dir),
+    )
+    return Wired(settings=settings, engine=engine, deps=deps)
+
+
+def slack_client(settings: Settings) -> AsyncWebClient:
+    """A Slack Web API client pointed at SLACK_API_URL (a local fake in tests and the demo)."""
+    client = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    # The outbox does its own retrying; slack_sdk's built-in retries would double it.
+    client.retry_handlers.clear()
+    return client

@@ -1,0 +1,51 @@
+"""Text commands (`/teamwell ...` and direct messages to the bot)."""
+
+from __future__ import annotations
+
+from teamwell.core.copy import help_message, privacy_message
+from teamwell.core.messages import Message, Section, text
+from teamwell.handlers.deps import Deps
+from teamwell.handlers.notify import queue_for
+
+MAX_COMMAND_LENGTH = 500
+
+
+def _unknown(word: str) -> Message:
+    shown = word if len(word) <= 40 else word[:40] + "…"
+    return Message(
+        fallback=f"I don't know the command {shown!r}.",
+        blocks=(Section(text(f"I don't know the command \u201c{shown}\u201d. ")),
+                *help_message().blocks),
+    )
+
+
+def command_reply(deps: Deps, workspace_id: str, person_id: str, command_text: str) -> Message:
+    """Answer a text command: help, privacy or onboarding progress."""
+    from teamwell.handlers.onboarding import progress_message
+
+    words = command_text.strip().lower().split()
+    if len(command_text) > MAX_COMMAND_LENGTH:
+        return Message(fallback="That command is too long (500 characters at most).",
+                       blocks=(Section(text("That command is too long (500 characters at most).")),))
+    if not words or words[0] in ("help", "?"):
+        return help_message()
+    if words[0] == "privacy":
+        return privacy_message()
+    if words[0] in ("onboarding", "progress"):
+        return progress_message(deps, workspace_id, person_id)
+    return _unknown(words[0])
+
+
+def reply_to_direct_message(
+    deps: Deps, workspace_id: str, person_id: str, event_id: str, message_text: str
+) -> bool:
+    """Answer a direct message to the bot through the outbox; True when newly queued."""
+    reply = command_reply(deps, workspace_id, person_id, message_text)
+    now = deps.clock.now()
+    with deps.uow() as uow:
+        person = uow.people.get(workspace_id, person_id)
+        if person is None:
+            return False
+        queued = queue_for(uow, now, person, f"dm-reply:{event_id}", reply)
+        uow.commit()
+    return queued

@@ -1,0 +1,68 @@
+"""The layers point one way: bot -> handlers -> core -> surveys."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "teamwell"
+INFRASTRUCTURE = {
+    "slack_bolt", "slack_sdk", "botbuilder", "sqlalchemy", "alembic", "apscheduler",
+    "transformers", "torch", "aiohttp", "psycopg", "aiosqlite", "dotenv", "requests",
+}
+# Which of our own packages each layer may import.
+ALLOWED = {
+    "surveys": {"surveys"},
+    "core": {"core", "surveys"},
+    "handlers": {"handlers", "core", "surveys"},
+}
+
+
+def _imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+    return names
+
+
+def _modules(layer: str) -> list[Path]:
+    return sorted((SRC / layer).rglob("*.py"))
+
+
+@pytest.mark.parametrize("layer", sorted(ALLOWED))
+def test_inner_layers_never_import_platforms_databases_schedulers_or_ml(layer: str) -> None:
+    offenders = [
+        f"{path.relative_to(SRC)} imports {name}"
+        for path in _modules(layer)
+        for name in _imports(path)
+        if name.split(".")[0] in INFRASTRUCTURE
+    ]
+    assert offenders == []
+
+
+@pytest.mark.parametrize("layer", sorted(ALLOWED))
+def test_imports_between_our_packages_only_point_down(layer: str) -> None:
+    offenders = [
+        f"{path.relative_to(SRC)} imports {name}"
+        for path in _modules(layer)
+        for name in _imports(path)
+        if name.startswith("teamwell.") and name.split(".")[1] not in ALLOWED[layer]
+    ]
+    assert offenders == []
+
+
+def test_every_layer_has_modules_to_check() -> None:
+    assert all(_modules(layer) for layer in ALLOWED)
+
+
+def test_a_forbidden_import_is_caught(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text("import sqlalchemy\nfrom slack_sdk.web import WebClient\n")
+    assert [n for n in _imports(bad) if n.split(".")[0] in INFRASTRUCTURE] == [
+        "sqlalchemy", "slack_sdk.web"]
