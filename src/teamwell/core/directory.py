@@ -97,9 +97,7 @@ class CsvParse:
 def normalize_email(value: str) -> str | None:
     """The email lowercased and trimmed, or None when it does not look like an email."""
     email = value.strip().lower()
-    if len(email) > MAX_EMAIL or not _EMAIL.match(email):
-        return None
-    return email
+    return email if len(email) <= MAX_EMAIL and _EMAIL.match(email) else None
 
 
 def normalize_locale(value: str) -> str | None:
@@ -136,9 +134,7 @@ def parse_roles(value: str) -> frozenset[Role] | None:
     """Roles separated by spaces, commas, semicolons or bars; None if any is unknown."""
     words = [w.lower() for w in _ROLE_SPLIT.split(value) if w]
     known = {r.value for r in Role}
-    if any(w not in known for w in words):
-        return None
-    return frozenset(Role(w) for w in words)
+    return None if any(w not in known for w in words) else frozenset(Role(w) for w in words)
 
 
 def is_upcoming_hire(start_date: date | None, today: date) -> bool:
@@ -146,9 +142,12 @@ def is_upcoming_hire(start_date: date | None, today: date) -> bool:
     return start_date is not None and start_date >= today
 
 
-def is_new_joiner(start_date: date | None, today: date) -> bool:
+def is_new_joiner(start_date: date | None, today: date, *, already_listed: bool) -> bool:
     """True when someone joining the chat platform today counts as a new hire."""
-    return start_date is None or start_date >= today - JOIN_GRACE
+    if start_date is None:
+        # HR lists established staff without start dates; a stranger is presumably new.
+        return not already_listed
+    return start_date >= today - JOIN_GRACE
 
 
 def creates_cycle(person_id: str, manager_id: str, managers: Mapping[str, str | None]) -> bool:
@@ -163,17 +162,13 @@ def creates_cycle(person_id: str, manager_id: str, managers: Mapping[str, str | 
     return False
 
 
-def _column_key(raw: str) -> str:
-    key = re.sub(r"[\s\-]+", "_", raw.strip().lower())
-    return COLUMN_ALIASES.get(key, key)
-
-
 def _header(cells: list[str]) -> tuple[dict[str, int], list[str]]:
     """Map known column names to positions; return problems with the header."""
     positions: dict[str, int] = {}
     problems: list[str] = []
     for index, cell in enumerate(cells):
-        key = _column_key(cell)
+        key = re.sub(r"[\s\-]+", "_", cell.strip().lower())
+        key = COLUMN_ALIASES.get(key, key)
         if key not in REQUIRED_COLUMNS and key not in OPTIONAL_COLUMNS:
             continue
         if key in positions:
@@ -274,6 +269,11 @@ def parse_people_csv(text: str) -> CsvParse:
             cells = [c.strip() for c in record]
             if not any(cells):
                 continue
+            if last_line > line:
+                # No directory value spans lines: this is almost always a missing closing quote.
+                errors.append(RowError(line, f"a value runs over lines {line}-{last_line} "
+                                       "(check for a missing closing double quote)"))
+                continue
             if len(cells) > width and any(cells[width:]):
                 errors.append(RowError(line, f"has {len(cells)} values but the header has "
                                        f"{width} columns (put values containing commas in "
@@ -287,10 +287,8 @@ def parse_people_csv(text: str) -> CsvParse:
                 errors.append(RowError(line, f"email {email} already appears on line "
                                        f"{first_line_of[email]} (list each person once)"))
                 continue
-            if email is not None:
-                first_line_of[email] = line
-            if person is not None:
-                rows.append(person)
+            first_line_of.update({email: line} if email else {})
+            rows += [person] if person else []
     except csv.Error as exc:
         errors.append(RowError(reader.line_num, f"cannot be read as CSV ({exc}); nothing after "
                                "it was imported (check the quotes on this line)"))

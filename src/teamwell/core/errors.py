@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+# Sequence files are loaded in surveys/, which imports nothing of ours; the class lives there.
+from teamwell.surveys.errors import InvalidSequence as InvalidSequence
+from teamwell.surveys.errors import UnknownSequence as UnknownSequence
+
 
 class TeamwellError(Exception):
     """Base class: the message is safe to show to the person who caused it."""
@@ -25,7 +29,3 @@ class NotAllowed(TeamwellError):
 
 class InvalidInput(TeamwellError):
     """The input is malformed; the message says what is wrong."""
-
-
-class InvalidSequence(Exception):
-    """An onboarding sequence file is invalid; the message names file, step and field."""

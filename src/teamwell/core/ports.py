@@ -11,7 +11,14 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol
 
-from teamwell.core.onboarding import CheckIn, HelpRequest, Onboarding, StepRun, StepStatus, TaskState
+from teamwell.core.onboarding import (
+    CheckIn,
+    HelpRequest,
+    Onboarding,
+    StepRun,
+    StepStatus,
+    TaskState,
+)
 from teamwell.core.outbox import OutboundItem
 from teamwell.core.people import Person, Team
 
@@ -41,9 +48,10 @@ class People(Protocol):
     def account_of(self, workspace_id: str, person_id: str, platform: str) -> str | None: ...
     def link_account(self, workspace_id: str, person_id: str, platform: str, external_id: str) -> None: ...
     def save(self, person: Person) -> None: ...
-    def list(self, workspace_id: str, active_only: bool = True) -> list[Person]: ...
     def reports_of(self, workspace_id: str, manager_id: str) -> list[Person]: ...
     def in_team(self, workspace_id: str, team_id: str) -> list[Person]: ...
+    # Last: once `list` is defined, `list[...]` in later annotations would mean this method.
+    def list(self, workspace_id: str, active_only: bool = True) -> list[Person]: ...
 
 
 class Teams(Protocol):

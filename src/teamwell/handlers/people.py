@@ -116,7 +116,8 @@ class _Directory:
         self.by_email[row.email] = person.id
         return person
 
-    def link(self, row: CsvPerson, column: str, email: str) -> tuple[Person | None, RowError | None]:
+    def link(self, row: CsvPerson, column: str,
+             email: str) -> tuple[Person | None, RowError | None]:
         target_id = self.by_email.get(email)
         if target_id is None:
             return None, RowError(row.line, f"{column} {email} is not in this file or the "
@@ -191,10 +192,17 @@ def import_people(deps: Deps, workspace_id: str, csv_text: str) -> ImportReport:
         for row, first in zip(parsed.rows, people, strict=True):
             person, old = directory.now[first.id], directory.before.get(first.id)
             counts["created" if old is None else "unchanged" if old == person else "updated"] += 1
-            if (person.active and person.start_date is not None
-                    and is_upcoming_hire(person.start_date, _today(deps, person))
-                    and uow.onboardings.latest_for(workspace_id, person.id) is None):
+            if not (person.active and person.start_date is not None
+                    and is_upcoming_hire(person.start_date, _today(deps, person))):
+                continue
+            existing = uow.onboardings.latest_for(workspace_id, person.id)
+            if existing is None:
                 hires.append(NewHire(person.id, person.name, person.start_date, row.line))
+            elif existing.start_date != person.start_date:
+                # Moving a running onboarding is the onboarding admin's call, not a side effect.
+                warnings.append(RowError(row.line, f"start_date is now {person.start_date}, but "
+                                         f"onboarding is scheduled from {existing.start_date} "
+                                         "(reschedule or restart it if the date moved)"))
         directory.save_changes()
         uow.commit()
     started, problems = _start_onboardings(deps, workspace_id, hires) if hires else ([], [])
@@ -257,9 +265,9 @@ def person_joined(deps: Deps, workspace_id: str, profile: Profile) -> Person | N
     synced = sync_profile(deps, workspace_id, profile)
     if synced is None:
         return None
-    person = synced[0]
+    person, created = synced
     today = _today(deps, person)
-    if not person.active or not is_new_joiner(person.start_date, today):
+    if not person.active or not is_new_joiner(person.start_date, today, already_listed=not created):
         return person
     with deps.uow() as uow:
         if uow.onboardings.latest_for(workspace_id, person.id) is not None:

@@ -50,12 +50,11 @@ def profile_from_slack_user(user: dict[str, Any]) -> Profile:
     )
 
 
-async def _users_page(client: AsyncWebClient, cursor: str | None) -> dict[str, Any]:
+async def _users_page(client: AsyncWebClient, cursor: str | None, limit: int) -> dict[str, Any]:
     waits = 0
     while True:
         try:
-            response = await client.users_list(cursor=cursor, limit=PAGE_SIZE,
-                                               include_locale=True)
+            response = await client.users_list(cursor=cursor, limit=limit, include_locale=True)
         except SlackApiError as exc:
             if exc.response.status_code != 429 or waits >= MAX_RATE_LIMIT_WAITS:
                 raise
@@ -72,12 +71,13 @@ def _sync_page(deps: Deps, workspace_id: str, profiles: list[Profile]) -> int:
     return sum(sync_profile(deps, workspace_id, p) is not None for p in profiles)
 
 
-async def sync_workspace_users(client: AsyncWebClient, deps: Deps, workspace_id: str) -> int:
+async def sync_workspace_users(client: AsyncWebClient, deps: Deps, workspace_id: str, *,
+                               page_size: int = PAGE_SIZE) -> int:
     """Page through users.list and sync every member; returns how many people were synced."""
     synced = 0
     cursor: str | None = None
     while True:
-        page = await _users_page(client, cursor)
+        page = await _users_page(client, cursor, page_size)
         profiles = [profile_from_slack_user(u) for u in page.get("members") or []
                     if isinstance(u, dict) and u.get("id")]
         # Storage is synchronous: keep it off the event loop, one hop per page.
