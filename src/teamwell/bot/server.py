@@ -20,6 +20,7 @@ from teamwell.bot.slack.sender import SlackSender
 from teamwell.bot.wiring import Wired
 
 log = logging.getLogger(__name__)
+EDGE_KEY = web.AppKey("edge", SlackEdge)
 
 
 @dataclass
@@ -57,7 +58,7 @@ def build_web_app(wired: Wired, client: AsyncWebClient, with_background: bool = 
     web_app.router.add_post("/slack/events", slack_route(bolt, settings.slack_signing_secret))
     web_app.router.add_get("/healthz", _healthz)
     web_app.router.add_get("/readyz", _readyz(wired))
-    web_app["edge"] = edge
+    web_app[EDGE_KEY] = edge
 
     async def lifecycle(_app: web.Application) -> AsyncIterator[None]:
         background = Background(wired, client) if with_background else None
