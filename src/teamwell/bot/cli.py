@@ -54,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     send.add_argument("--until-empty", action="store_true")
 
     demo = sub.add_parser("demo", help="an offline simulated workspace with a transcript")
-    demo.add_argument("--days", type=int, default=10, help="how many days to simulate")
+    demo.add_argument("--days", type=int, default=15, help="how many days to simulate")
     return p
 
 

@@ -30,7 +30,7 @@ def intro_message() -> Message:
             )),
             Context(text(
                 "Type /teamwell privacy for details, /teamwell help for commands. "
-                "To stop messages, say /teamwell optout or tell your HR team.",
+                "To stop these messages or have your data removed, ask your HR team.",
             )),
         ),
     )
@@ -60,8 +60,9 @@ def privacy_message(min_group: int = 5) -> Message:
             )),
             Section(text(
                 Bold("Your choices: "),
-                "/teamwell mydata shows what I hold about you; /teamwell optout stops messages; "
-                "'forget me' asks an admin to erase your data.",
+                "/teamwell onboarding shows your onboarding progress. To stop my messages, see "
+                "everything I hold about you or have it erased, ask your HR team: they can do "
+                "it for you.",
             )),
             Context(text("I'm a bot. I suggest; people decide. I never act on anyone's behalf.")),
         ),

@@ -1,0 +1,70 @@
+"""Who is in the demo workspace, and what they press when."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+TEAM_ID = "T0DEMO"
+
+
+@dataclass(frozen=True)
+class Member:
+    """A person in the simulated workspace."""
+
+    slack_id: str
+    name: str
+    email: str
+    tz: str
+    role: str
+
+    def local(self, moment: datetime) -> str:
+        """The moment as this person's wall clock shows it."""
+        here = moment.astimezone(ZoneInfo(self.tz))
+        return f"{here:%a %d %b %H:%M} {self.tz}"
+
+
+CAST = (
+    Member("UMAYA", "Maya", "maya@acme.test", "Europe/London", "manager"),
+    Member("UBEN", "Ben", "ben@acme.test", "Europe/Lisbon", "teammate"),
+    Member("UNIA", "Nia", "nia@acme.test", "America/New_York", "new hire"),
+    Member("UHANA", "Hana", "hana@acme.test", "Europe/Berlin", "HR admin"),
+)
+
+PEOPLE_CSV = """email,name,manager_email,team,start_date,timezone,role
+hana@acme.test,Hana,,People,2023-05-02,Europe/Berlin,admin
+maya@acme.test,Maya,,Platform,2022-09-12,Europe/London,
+ben@acme.test,Ben,maya@acme.test,Platform,2024-01-08,Europe/Lisbon,
+nia@acme.test,Nia,maya@acme.test,Platform,2026-03-09,America/New_York,
+"""
+
+
+@dataclass(frozen=True)
+class Click:
+    """A button a person presses once it is there and their local time has come."""
+
+    slack_id: str
+    label: str
+    action_prefix: str
+    local_day: date
+    local_time: time
+    comment: str = ""
+
+    def at(self, now: datetime) -> datetime | None:
+        """now, when it is time to press; None before."""
+        member = next(c for c in CAST if c.slack_id == self.slack_id)
+        due = datetime.combine(self.local_day, self.local_time, ZoneInfo(member.tz))
+        return now if now >= due else None
+
+
+def planned_clicks() -> list[Click]:
+    """Nia ticks some setup tasks, asks for help once, and answers her first check-in."""
+    return [
+        Click("UNIA", "Done", "tw_task_done", date(2026, 3, 10), time(10, 30)),
+        Click("UNIA", "Done", "tw_task_done", date(2026, 3, 10), time(11, 15)),
+        Click("UNIA", "I need help", "tw_need_help", date(2026, 3, 10), time(14, 30)),
+        Click("UNIA", "Good", "tw_checkin_score", date(2026, 3, 12), time(16, 0),
+              comment="Everyone is friendly; I'm still finding my way around the tools."),
+        Click("UNIA", "Done", "tw_task_done", date(2026, 3, 13), time(9, 45)),
+    ]
