@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SLACK_CODE = ROOT / "src" / "teamwell" / "bot" / "slack"
 SCHEMA = ROOT.parent / "shared" / "schemas" / "slack-manifest.schema.1.0.0.json"
 # Not the bot's own calls: the fake Web API and the request simulator.
-NOT_APP_CODE = {"fake_api.py", "simulate.py"}
+NOT_APP_CODE = {"fake_api.py", "fake_workspace.py", "fake_views.py", "fake_checks.py",
+                "simulate.py"}
 
 # Slack's documented bot scope for each Web API method (None: no scope needed).
 METHOD_SCOPES: dict[str, str | None] = {

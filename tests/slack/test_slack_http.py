@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import select, text
 
-from teamwell.bot.storage.tables import CheckInRow, OnboardingRow, OnboardingTaskRow, PersonRow
 from teamwell.bot.slack import simulate
+from teamwell.bot.storage.tables import CheckInRow, OnboardingRow, OnboardingTaskRow, PersonRow
 from teamwell.handlers.people import import_people
 from tests.slack.conftest import TEAM, SlackWorld
 

@@ -64,7 +64,7 @@ async def _socket_mode(settings: Settings, background: bool) -> int:
         await jobs.start()
     handler = AsyncSocketModeHandler(bolt, settings.slack_app_token)
     try:
-        await handler.start_async()
+        await handler.start_async()  # type: ignore[no-untyped-call]
     finally:
         if jobs:
             await jobs.close()

@@ -14,31 +14,41 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from teamwell.bot.slack.mrkdwn import (
+    ELLIPSIS,
+    INLINE_RENDERERS,
+    SECTION_TEXT_MAX,
+    MentionResolver,
+    clip,
+    escape,
+    escaped_prefix,
+    render_text,
+)
 from teamwell.core.actions import ActionId
 from teamwell.core.messages import (
     Actions,
     Block,
-    Bold,
     Button,
     Context,
     Divider,
     Form,
     Header,
-    Link,
     LinkList,
-    Mention,
     Message,
     Section,
     Text,
     TextField,
 )
 
+__all__ = [
+    "ALL_RENDERERS", "BLOCK_RENDERERS", "MentionResolver", "action_pattern", "base_action_id",
+    "escape", "render_blocks", "render_form", "render_message", "render_text",
+]
+
 log = logging.getLogger(__name__)
 
-MentionResolver = Callable[[str], str | None]
 SlackBlock = dict[str, Any]
 
-SECTION_TEXT_MAX = 3000
 HEADER_MAX = 150
 BUTTON_TEXT_MAX = 75
 MAX_BLOCKS = 50
@@ -48,19 +58,8 @@ MODAL_TITLE_MAX = 24
 MODAL_BLOCKS_MAX = 100
 LABEL_MAX = 2000
 METADATA_MAX = 3000
-ELLIPSIS = "…"
-SOMEONE = "someone"
-_UNLIMITED = 1 << 30
 
-_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-_SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _SUFFIX = re.compile(r":\d+$")
-_SAFE_SCHEMES = ("https://", "http://", "mailto:")
-
-
-def escape(s: str) -> str:
-    """Escape text for Slack mrkdwn so that it always renders literally."""
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def base_action_id(action_id: str) -> str:
@@ -77,89 +76,14 @@ def _never(_person_id: str) -> str | None:
     return None
 
 
-def _escaped_prefix(s: str, budget: int) -> str:
-    """The longest prefix of s whose escaped form fits budget (never cuts an entity)."""
-    out: list[str] = []
-    used = 0
-    for ch in s:
-        piece = _ESCAPES.get(ch, ch)
-        if used + len(piece) > budget:
-            break
-        out.append(piece)
-        used += len(piece)
-    return "".join(out)
-
-
-def _clip(s: str, limit: int) -> str:
-    return s if len(s) <= limit else s[: limit - len(ELLIPSIS)] + ELLIPSIS
-
-
 def _plain(s: str, limit: int) -> dict[str, Any]:
     # plain_text is never parsed by Slack, so it is clipped but not escaped.
-    return {"type": "plain_text", "text": _clip(s, limit) or ELLIPSIS, "emoji": True}
+    return {"type": "plain_text", "text": clip(s, limit) or ELLIPSIS, "emoji": True}
 
 
 def _mrkdwn_object(s: str) -> dict[str, Any]:
     # verbatim stops Slack auto-linking URLs and #channel names inside text a person typed.
     return {"type": "mrkdwn", "text": s, "verbatim": True}
-
-
-# --- inline parts ---
-
-
-def _render_str(part: str, _mention: MentionResolver, budget: int) -> str:
-    return _escaped_prefix(part, budget)
-
-
-def _render_bold(part: Bold, _mention: MentionResolver, budget: int) -> str:
-    # Slack only bolds when the asterisks touch the words, so whitespace goes outside them.
-    core = part.text.strip()
-    if not core:
-        return _escaped_prefix(part.text, budget)
-    lead = part.text[: len(part.text) - len(part.text.lstrip())]
-    trail = part.text[len(part.text.rstrip()):]
-    inner = _escaped_prefix(core, budget - 2 - len(lead) - len(trail))
-    return f"{lead}*{inner}*{trail}" if inner else ""
-
-
-def _render_mention(part: Mention, mention: MentionResolver, budget: int) -> str:
-    slack_id = mention(part.person_id)
-    piece = f"<@{slack_id}>" if slack_id and _SLACK_USER_ID.match(slack_id) else escape(SOMEONE)
-    return piece if len(piece) <= budget else ""
-
-
-def _render_link(part: Link, _mention: MentionResolver, budget: int) -> str:
-    url = re.sub(r"[|<>\s]", "", part.url)
-    if not url.lower().startswith(_SAFE_SCHEMES):
-        return _escaped_prefix(part.label, budget)
-    url = url.replace("&", "&amp;")
-    piece = f"<{url}|{escape(part.label)}>" if part.label else f"<{url}>"
-    return piece if len(piece) <= budget else _escaped_prefix(part.label, budget)
-
-
-InlineRenderer = Callable[[Any, MentionResolver, int], str]
-INLINE_RENDERERS: dict[type, InlineRenderer] = {
-    str: _render_str,
-    Bold: _render_bold,
-    Mention: _render_mention,
-    Link: _render_link,
-}
-
-
-def render_text(body: Text, mention: MentionResolver, limit: int = SECTION_TEXT_MAX) -> str:
-    """Render a paragraph as mrkdwn no longer than limit, ending in an ellipsis when cut."""
-    full = [INLINE_RENDERERS[type(p)](p, mention, _UNLIMITED) for p in body.parts]
-    if sum(len(piece) for piece in full) <= limit:
-        return "".join(full)
-    out: list[str] = []
-    room = limit - len(ELLIPSIS)
-    for part, piece in zip(body.parts, full, strict=True):
-        if len(piece) > room:
-            out.append(INLINE_RENDERERS[type(part)](part, mention, room))
-            break
-        out.append(piece)
-        room -= len(piece)
-    return "".join(out) + ELLIPSIS
 
 
 # --- blocks ---
@@ -277,9 +201,9 @@ def render_blocks(blocks: tuple[Block, ...], mention: MentionResolver) -> list[S
 def render_message(message: Message, mention: MentionResolver) -> tuple[str, list[SlackBlock]]:
     """Render a message as (escaped fallback text, Block Kit blocks)."""
     fallback = message.fallback.strip() or _first_words(message.blocks)
-    text = _escaped_prefix(fallback, FALLBACK_MAX)
+    text = escaped_prefix(fallback, FALLBACK_MAX)
     if len(text) < len(escape(fallback)):
-        text = _escaped_prefix(fallback, FALLBACK_MAX - len(ELLIPSIS)) + ELLIPSIS
+        text = escaped_prefix(fallback, FALLBACK_MAX - len(ELLIPSIS)) + ELLIPSIS
     return text or ELLIPSIS, render_blocks(message.blocks, mention)
 
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from teamwell.bot.slack.blocks import render_form, render_message
+from teamwell.bot.slack.blocks import action_pattern, render_form, render_message
 from teamwell.bot.slack.context import SlackEdge, channel_id_of, team_id_of, user_id_of
 from teamwell.bot.slack.home import publish_home
 from teamwell.core.actions import ActionId
@@ -29,11 +28,6 @@ BUTTONS: dict[ActionId, ButtonHandler] = {
     ActionId.CHECKIN_SCORE: onboarding.record_checkin_score,
     ActionId.NEED_HELP: onboarding.request_help,
 }
-
-
-def action_pattern(action: ActionId) -> re.Pattern[str]:
-    """Match an action id with or without the renderer's ':n' de-duplication suffix."""
-    return re.compile(rf"^{re.escape(action.value)}(:\d+)?$")
 
 
 def register_actions(app: AsyncApp, edge: SlackEdge) -> None:

@@ -115,12 +115,6 @@ class SqlPeople:
         row.introduced_at = person.introduced_at
         self.s.flush()
 
-    def list(self, workspace_id: str, active_only: bool = True) -> list[Person]:
-        q = select(PersonRow).where(PersonRow.workspace_id == workspace_id)
-        if active_only:
-            q = q.where(PersonRow.active.is_(True))
-        return [_to_person(r) for r in self.s.scalars(q.order_by(PersonRow.name, PersonRow.id))]
-
     def reports_of(self, workspace_id: str, manager_id: str) -> list[Person]:
         q = select(PersonRow).where(
             PersonRow.workspace_id == workspace_id, PersonRow.manager_id == manager_id,
@@ -134,6 +128,13 @@ class SqlPeople:
             PersonRow.active.is_(True),
         )
         return [_to_person(r) for r in self.s.scalars(q.order_by(PersonRow.name))]
+
+    # Declared last: inside the class body, a method named list shadows the builtin.
+    def list(self, workspace_id: str, active_only: bool = True) -> list[Person]:
+        q = select(PersonRow).where(PersonRow.workspace_id == workspace_id)
+        if active_only:
+            q = q.where(PersonRow.active.is_(True))
+        return [_to_person(r) for r in self.s.scalars(q.order_by(PersonRow.name, PersonRow.id))]
 
 
 def _to_team(row: TeamRow) -> Team:

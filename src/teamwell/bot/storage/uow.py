@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from teamwell.bot.storage.engine import make_session_factory
 from teamwell.bot.storage.onboarding_repo import SqlOnboardings
 from teamwell.bot.storage.repos import SqlEvents, SqlOutbox, SqlPeople, SqlTeams, SqlWorkspaces
+from teamwell.core.ports import Events, Onboardings, Outbox, People, Teams, Workspaces
 
 
 class SqlUnitOfWork:
@@ -21,12 +22,13 @@ class SqlUnitOfWork:
 
     def __enter__(self) -> SqlUnitOfWork:
         self.session = self._factory()
-        self.workspaces = SqlWorkspaces(self.session)
-        self.people = SqlPeople(self.session)
-        self.teams = SqlTeams(self.session)
-        self.onboardings = SqlOnboardings(self.session)
-        self.outbox = SqlOutbox(self.session)
-        self.events = SqlEvents(self.session)
+        # Typed as the ports so that this class satisfies the UnitOfWork protocol.
+        self.workspaces: Workspaces = SqlWorkspaces(self.session)
+        self.people: People = SqlPeople(self.session)
+        self.teams: Teams = SqlTeams(self.session)
+        self.onboardings: Onboardings = SqlOnboardings(self.session)
+        self.outbox: Outbox = SqlOutbox(self.session)
+        self.events: Events = SqlEvents(self.session)
         return self
 
     def __exit__(

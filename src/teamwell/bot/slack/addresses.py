@@ -1,0 +1,66 @@
+"""Where a Slack message goes: a person's DM channel, found and remembered on first use."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from teamwell.bot.slack.failures import PermanentProblem, TransientProblem
+from teamwell.bot.storage.outbox_store import Claimed, OutboxStore, Recipient
+
+log = logging.getLogger(__name__)
+
+
+class SlackAddresses:
+    """Resolves outbox recipients to Slack channels, linking accounts found by email."""
+
+    def __init__(self, store: OutboxStore, client: AsyncWebClient) -> None:
+        self.store = store
+        self.client = client
+
+    async def channel_for(self, claim: Claimed) -> str:
+        """The channel to post a row to: its channel, or the recipient's DM (opened once)."""
+        if claim.channel is not None:
+            return claim.channel
+        assert claim.recipient_id is not None
+        recipient = await asyncio.to_thread(self.store.recipient, claim.workspace_id,
+                                            claim.recipient_id)
+        if recipient is None:
+            raise PermanentProblem(f"recipient {claim.recipient_id} is not in the directory")
+        if not recipient.active:
+            raise PermanentProblem(f"recipient {claim.recipient_id} is no longer active")
+        if recipient.slack_user_id and recipient.conversation_id:
+            return recipient.conversation_id
+        user_id = recipient.slack_user_id or await self._find_by_email(claim, recipient)
+        opened = await self.client.conversations_open(users=user_id)
+        channel = str(opened["channel"]["id"])
+        await asyncio.to_thread(self.store.remember_conversation, claim.workspace_id, user_id,
+                                channel)
+        return channel
+
+    async def _find_by_email(self, claim: Claimed, recipient: Recipient) -> str:
+        who = f"person {recipient.person_id}"
+        if not recipient.email:
+            raise TransientProblem(f"{who} has no Slack account linked and no email to find one")
+        try:
+            found = await self.client.users_lookupByEmail(email=recipient.email)
+        except SlackApiError as exc:
+            data = getattr(exc.response, "data", None)
+            if isinstance(data, dict) and data.get("error") == "users_not_found":
+                raise TransientProblem(
+                    f"{who} has no Slack account linked and no Slack user has their email"
+                ) from exc
+            raise
+        user = found["user"]
+        if user.get("deleted") or user.get("is_bot"):
+            raise TransientProblem(f"the Slack user with the email of {who} is deactivated")
+        user_id = str(user["id"])
+        if not await asyncio.to_thread(self.store.link_account, claim.workspace_id,
+                                       recipient.person_id, user_id):
+            raise PermanentProblem(f"Slack user {user_id} (found by email for {who}) is "
+                                   "already linked to another person")
+        log.info("linked %s to Slack user %s by email", who, user_id)
+        return user_id

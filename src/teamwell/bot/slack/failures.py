@@ -1,0 +1,92 @@
+"""What a failed Slack call means for an outbox row: wait, retry later, or give up."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from dataclasses import dataclass
+from enum import StrEnum
+
+import aiohttp
+from slack_sdk.errors import SlackApiError, SlackRequestError
+
+# Slack `ok: false` errors that go away by themselves; every other Slack error is about this
+# message or recipient (channel_not_found, user_not_found, invalid_blocks...) and will not.
+TRANSIENT_ERRORS = frozenset({
+    "internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited",
+    "team_added_to_org",
+    # A broken token blocks every message of the workspace until someone reinstalls the app:
+    # keep retrying (with backoff) rather than failing the whole outbox at once.
+    "not_authed", "invalid_auth", "token_revoked", "token_expired",
+})
+
+
+class Kind(StrEnum):
+    """How to react to a failure."""
+
+    RATE_LIMITED = "rate_limited"  # wait Retry-After, not counted as a failed attempt
+    TRANSIENT = "transient"  # retry with backoff; the call may have taken effect
+    PERMANENT = "permanent"  # the row fails, with the error kept
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A classified failure of one Slack call."""
+
+    kind: Kind
+    error: str
+    retry_after: float = 0.0
+    # False when Slack certainly did nothing (a 429, or an ok:false answer).
+    maybe_took_effect: bool = False
+
+
+class PermanentProblem(Exception):
+    """Delivery cannot succeed (for example, the recipient left the directory)."""
+
+
+class TransientProblem(Exception):
+    """Delivery cannot happen yet (for example, no Slack account found for the person)."""
+
+
+def _retry_after(error: SlackApiError) -> float:
+    headers = getattr(error.response, "headers", None) or {}
+    for key, value in headers.items():
+        if key.lower() == "retry-after":
+            try:
+                return min(max(float(value), 1.0), 3600.0)
+            except ValueError:
+                break
+    return 1.0
+
+
+def classify(exc: BaseException) -> Failure | None:
+    """Classify an exception raised by a Slack call; None when it is not a delivery failure."""
+    if isinstance(exc, SlackApiError):
+        status = getattr(exc.response, "status_code", 200)
+        data = getattr(exc.response, "data", None)
+        code = str(data.get("error", "")) if isinstance(data, dict) else ""
+        if status == 429:
+            return Failure(Kind.RATE_LIMITED, "ratelimited", _retry_after(exc))
+        if status != 200:
+            # A 5xx (or a proxy's 4xx) says nothing about whether Slack acted on the request.
+            return Failure(Kind.TRANSIENT, f"HTTP {status} {code}".strip(),
+                           maybe_took_effect=True)
+        if code in TRANSIENT_ERRORS or not code:
+            return Failure(Kind.TRANSIENT, code or "unknown_error")
+        return Failure(Kind.PERMANENT, code)
+    if isinstance(exc, SlackRequestError):
+        return Failure(Kind.PERMANENT, f"request refused by slack_sdk: {exc}")
+    if isinstance(exc, aiohttp.ClientError | asyncio.TimeoutError | TimeoutError | OSError):
+        return Failure(Kind.TRANSIENT, f"{type(exc).__name__}: {exc}".strip(": "),
+                       maybe_took_effect=True)
+    if isinstance(exc, TransientProblem):
+        return Failure(Kind.TRANSIENT, str(exc))
+    if isinstance(exc, PermanentProblem):
+        return Failure(Kind.PERMANENT, str(exc))
+    return None
+
+
+def backoff(attempt: int, base: float, cap: float, rng: random.Random) -> float:
+    """Seconds before retry number `attempt` (1-based): capped exponential, half jittered."""
+    ceiling = min(cap, base * (2 ** max(0, attempt - 1)))
+    return float(ceiling / 2 + rng.uniform(0, ceiling / 2))
