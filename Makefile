@@ -24,7 +24,7 @@ demo: $(VENV)/.installed
 	$(BIN)/teamwell demo
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check .
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy

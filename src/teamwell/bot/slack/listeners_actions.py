@@ -11,7 +11,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from teamwell.bot.slack.blocks import action_pattern, render_form, render_message
-from teamwell.bot.slack.context import SlackEdge, channel_id_of, team_id_of, user_id_of
+from teamwell.bot.slack.context import SlackEdge, channel_id_of, user_id_of
 from teamwell.bot.slack.home import publish_home
 from teamwell.core.actions import ActionId
 from teamwell.core.errors import InvalidInput, TeamwellError
@@ -50,8 +50,7 @@ def _button(edge: SlackEdge, handler: ButtonHandler) -> Callable[..., Any]:
         await ack()
         user = user_id_of(body)
         try:
-            ws = await edge.identity.workspace(team_id_of(body))
-            person = await edge.identity.person(client, ws, user)
+            ws, person = await edge.who(client, body)
             reply = await asyncio.to_thread(handler, edge.deps, ws, person.id,
                                             str(action.get("value", "")))
         except TeamwellError as exc:
@@ -71,8 +70,7 @@ def _open_comment_form(edge: SlackEdge) -> Callable[..., Any]:
         await ack()
         user = user_id_of(body)
         try:
-            ws = await edge.identity.workspace(team_id_of(body))
-            person = await edge.identity.person(client, ws, user)
+            ws, person = await edge.who(client, body)
             form = await asyncio.to_thread(onboarding.checkin_comment_form, edge.deps, ws,
                                            person.id, str(action.get("value", "")))
         except TeamwellError as exc:
@@ -96,8 +94,7 @@ def _submit_comment(edge: SlackEdge) -> Callable[..., Any]:
                        client: AsyncWebClient) -> None:
         field_id, comment = _first_text_value(view)
         try:
-            ws = await edge.identity.workspace(team_id_of(body))
-            person = await edge.identity.person(client, ws, user_id_of(body))
+            ws, person = await edge.who(client, body)
             await asyncio.to_thread(onboarding.record_checkin_comment, edge.deps, ws, person.id,
                                     str(view.get("private_metadata", "")), comment)
         except InvalidInput as exc:
@@ -113,8 +110,7 @@ def _submit_comment(edge: SlackEdge) -> Callable[..., Any]:
 def _command(edge: SlackEdge) -> Callable[..., Any]:
     async def listener(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         try:
-            ws = await edge.identity.workspace(team_id_of(body), str(body.get("team_domain", "")))
-            person = await edge.identity.person(client, ws, user_id_of(body))
+            ws, person = await edge.who(client, body)
             message = await asyncio.to_thread(command_reply, edge.deps, ws, person.id,
                                               str(body.get("text", "")))
         except TeamwellError as exc:

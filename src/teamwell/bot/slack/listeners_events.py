@@ -26,19 +26,9 @@ def register_events(app: AsyncApp, edge: SlackEdge) -> None:
     """Attach event listeners and the event de-duplication middleware."""
     app.middleware(_dedupe(edge))
 
-    @app.event("team_join")
-    async def on_team_join(event: dict[str, Any], body: dict[str, Any]) -> None:
-        ws = await edge.identity.workspace(team_id_of(body))
-        profile = profile_from_slack_user(event["user"])
-        await asyncio.to_thread(person_joined, edge.deps, ws, profile)
-        await _handled(edge, ws, body)
-
-    @app.event("user_change")
-    async def on_user_change(event: dict[str, Any], body: dict[str, Any]) -> None:
-        ws = await edge.identity.workspace(team_id_of(body))
-        profile = profile_from_slack_user(event["user"])
-        await asyncio.to_thread(sync_profile, edge.deps, ws, profile)
-        await _handled(edge, ws, body)
+    # A new member may be a new hire (onboarding starts); a changed one only updates the directory.
+    app.event("team_join")(_directory_listener(edge, person_joined))
+    app.event("user_change")(_directory_listener(edge, sync_profile))
 
     @app.event("app_home_opened")
     async def on_home(event: dict[str, Any], body: dict[str, Any],
@@ -72,6 +62,15 @@ def register_events(app: AsyncApp, edge: SlackEdge) -> None:
     @app.event(re.compile(".*"))
     async def on_other_event(event: dict[str, Any]) -> None:
         log.debug("ignored event %s", event.get("type"))
+
+
+def _directory_listener(edge: SlackEdge, handler: Callable[..., Any]) -> Callable[..., Any]:
+    async def listener(event: dict[str, Any], body: dict[str, Any]) -> None:
+        ws = await edge.identity.workspace(team_id_of(body))
+        profile = profile_from_slack_user(event["user"])
+        await asyncio.to_thread(handler, edge.deps, ws, profile)
+        await _handled(edge, ws, body)
+    return listener
 
 
 def _dedupe(edge: SlackEdge) -> Callable[..., Awaitable[Any]]:
