@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from io import StringIO
 from pathlib import Path
 
@@ -99,31 +99,64 @@ def _wait_for(url: str, deadline: float) -> None:
     raise AssertionError(f"{url} did not come up")
 
 
-def test_serve_answers_slack_and_its_scheduler_delivers_a_due_welcome(tmp_path: Path) -> None:
-    # A start date on the latest weekday before today: the day-0 welcome is due at once.
-    zone = "UTC"
+def _last_weekday() -> date:
     start = datetime.now(UTC).date() - timedelta(days=1)
     while start.weekday() >= 5:
         start -= timedelta(days=1)
+    return start
+
+
+def _hire_with_due_welcome(tmp_path: Path, fake: FakeSlackApiThread, env: dict[str, str]) -> None:
+    """Maya and Nia in Slack and the directory; Nia's onboarding began on the last weekday.
+
+    Day-0 steps to the hire are sent however late the onboarding starts, so her welcome is due.
+    """
+    start = _last_weekday()
     csv = tmp_path / "people.csv"
     csv.write_text("email,name,manager_email,team,start_date,timezone\n"
-                   f"maya@acme.test,Maya,,Core,2020-01-06,{zone}\n"
-                   f"nia@acme.test,Nia,maya@acme.test,Core,{start.isoformat()},{zone}\n")
+                   "maya@acme.test,Maya,,Core,2020-01-06,UTC\n"
+                   f"nia@acme.test,Nia,maya@acme.test,Core,{start.isoformat()},UTC\n")
+    fake.add_user("UMAYA", "Maya", "maya@acme.test", tz="UTC")
+    fake.add_user("UNIA", "Nia", "nia@acme.test", tz="UTC")
+    imported = _teamwell("people", "import", str(csv), cwd=tmp_path, **env)
+    assert imported.returncode == 0, imported.stderr
+    started = _teamwell("onboarding", "start", "nia@acme.test", "--date", start.isoformat(),
+                        cwd=tmp_path, **env)
+    assert started.returncode == 0, started.stderr
+
+
+def _texts_to(fake: FakeSlackApiThread, user: str, wanted: str, wait: float) -> list[str]:
+    deadline = time.monotonic() + wait
+    while True:
+        texts = [str(m.get("text")) for m in fake.messages_in(fake.dm_channel(user) or "")]
+        if any(wanted in t for t in texts) or time.monotonic() > deadline:
+            return texts
+        time.sleep(0.2)
+
+
+def _stop(process: subprocess.Popen[str]) -> tuple[int, str]:
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    return process.returncode, process.stdout.read() if process.stdout else ""
+
+
+def _spawn(tmp_path: Path, env: dict[str, str], *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "teamwell.bot.cli", *args], cwd=tmp_path,
+                            env=_env(**env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+
+
+def test_serve_answers_slack_and_its_scheduler_delivers_a_due_welcome(tmp_path: Path) -> None:
     with FakeSlackApiThread(token=TOKEN, team_id="T1") as fake:
-        fake.add_user("UMAYA", "Maya", "maya@acme.test", tz=zone)
-        fake.add_user("UNIA", "Nia", "nia@acme.test", tz=zone)
         env = {"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": "cli-secret",
                "SLACK_API_URL": fake.base_url + "/api/"}
-        imported = _teamwell("people", "import", str(csv), cwd=tmp_path, **env)
-        assert imported.returncode == 0, imported.stderr
-        started = _teamwell("onboarding", "start", "nia@acme.test", "--date", start.isoformat(),
-                            cwd=tmp_path, **env)
-        assert started.returncode == 0, started.stderr
+        _hire_with_due_welcome(tmp_path, fake, env)
         port = _free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "teamwell.bot.cli", "serve", "--host", "127.0.0.1",
-             "--port", str(port)], cwd=tmp_path, env=_env(**env),
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        server = _spawn(tmp_path, env, "serve", "--host", "127.0.0.1", "--port", str(port))
         try:
             _wait_for(f"http://127.0.0.1:{port}/healthz", time.monotonic() + 30)
             body, ctype = simulate.command_body("T1", "UNIA", "/teamwell", "help")
@@ -132,22 +165,25 @@ def test_serve_answers_slack_and_its_scheduler_delivers_a_due_welcome(tmp_path: 
                 headers={"Content-Type": ctype, **simulate.sign("cli-secret", body)})
             with urllib.request.urlopen(request, timeout=5) as resp:
                 assert resp.status == 200 and b"/teamwell privacy" in resp.read()
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline and not any(
-                    "Welcome" in str(m.get("text")) for m in fake.messages_in(
-                        fake.dm_channel("UNIA") or "")):
-                time.sleep(0.2)
-            texts = [str(m.get("text")) for m in fake.messages_in(fake.dm_channel("UNIA") or "")]
-            assert "bot" in texts[0].lower()
-            assert any("Welcome" in t for t in texts)
+            texts = _texts_to(fake, "UNIA", "Welcome", wait=30)
         finally:
-            server.send_signal(signal.SIGINT)
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-        output = server.stdout.read() if server.stdout else ""
-        assert "Traceback" not in output
+            _, output = _stop(server)
+    assert "bot" in texts[0].lower()
+    assert any("Welcome" in t for t in texts)
+    assert "Traceback" not in output
+
+
+def test_the_worker_alone_delivers_due_messages_and_stops_cleanly(tmp_path: Path) -> None:
+    with FakeSlackApiThread(token=TOKEN, team_id="T1") as fake:
+        env = {"SLACK_BOT_TOKEN": TOKEN, "SLACK_API_URL": fake.base_url + "/api/"}
+        _hire_with_due_welcome(tmp_path, fake, env)
+        worker = _spawn(tmp_path, env, "worker")
+        try:
+            texts = _texts_to(fake, "UNIA", "Welcome", wait=30)
+        finally:
+            status, output = _stop(worker)
+    assert any("Welcome" in t for t in texts)
+    assert status == 0 and "Traceback" not in output
 
 
 def test_the_demo_walks_a_new_hire_through_her_first_days() -> None:
