@@ -73,9 +73,13 @@ def slack_route(app: AsyncApp, signing_secret: str) -> Any:
         if problem:
             log.warning("malformed Slack request: %s", problem)
             return _bad(400, problem)
-        bolt_request = AsyncBoltRequest(body=raw, query=request.query_string,
-                                        headers=dict(request.headers))
-        bolt_response = await app.async_dispatch(bolt_request)
-        return await to_aiohttp_response(bolt_response)
+        try:
+            bolt_request = AsyncBoltRequest(body=raw, query=request.query_string,
+                                            headers=dict(request.headers))
+            bolt_response = await app.async_dispatch(bolt_request)
+            return await to_aiohttp_response(bolt_response)
+        except Exception:  # noqa: BLE001 - the edge's last line: never a 500, Slack may retry
+            log.exception("Slack request failed outside Bolt's own error handling")
+            return _bad(503, "temporarily unavailable")
 
     return handle
