@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 
 from teamwell.bot.config import Settings
 from teamwell.bot.storage import migrate
-from teamwell.bot.wiring import Wired, slack_client, wire
+from teamwell.bot.wiring import Wired, running, slack_client, wire
 
 log = logging.getLogger(__name__)
 
@@ -59,15 +59,16 @@ async def _socket_mode(settings: Settings, background: bool) -> int:
     client = slack_client(settings)
     edge = SlackEdge(wired.deps, SlackIdentity(wired.deps))
     bolt = build_app(edge, client, settings.slack_signing_secret or "unused-in-socket-mode")
-    jobs = Background(wired, client) if background else None
-    if jobs:
-        await jobs.start()
-    handler = AsyncSocketModeHandler(bolt, settings.slack_app_token)
-    try:
-        await handler.start_async()  # type: ignore[no-untyped-call]
-    finally:
+    async with running(settings, client):
+        jobs = Background(wired, client) if background else None
         if jobs:
-            await jobs.close()
+            await jobs.start()
+        handler = AsyncSocketModeHandler(bolt, settings.slack_app_token)
+        try:
+            await handler.start_async()  # type: ignore[no-untyped-call]
+        finally:
+            if jobs:
+                await jobs.close()
     return 0
 
 
@@ -82,15 +83,17 @@ def worker(args: argparse.Namespace) -> int:
 async def _worker(wired: Wired) -> int:
     from teamwell.bot.server import Background
 
-    jobs = Background(wired, slack_client(wired.settings))
-    await jobs.start()
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    log.info("worker running: scheduler and outbox sender")
-    await stop.wait()
-    await jobs.close()
+    client = slack_client(wired.settings)
+    async with running(wired.settings, client):
+        jobs = Background(wired, client)
+        await jobs.start()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        log.info("worker running: scheduler and outbox sender")
+        await stop.wait()
+        await jobs.close()
     return 0
 
 

@@ -17,7 +17,7 @@ from teamwell.bot.slack.context import SlackEdge
 from teamwell.bot.slack.identity import SlackIdentity
 from teamwell.bot.slack.ingress import slack_route
 from teamwell.bot.slack.sender import SlackSender
-from teamwell.bot.wiring import Wired
+from teamwell.bot.wiring import Wired, running
 
 log = logging.getLogger(__name__)
 EDGE_KEY = web.AppKey("edge", SlackEdge)
@@ -61,13 +61,14 @@ def build_web_app(wired: Wired, client: AsyncWebClient, with_background: bool = 
     web_app[EDGE_KEY] = edge
 
     async def lifecycle(_app: web.Application) -> AsyncIterator[None]:
-        background = Background(wired, client) if with_background else None
-        if background:
-            await background.start()
-        yield
-        if background:
-            await background.close()
-        await edge.drain_background()
+        async with running(settings, client):
+            background = Background(wired, client) if with_background else None
+            if background:
+                await background.start()
+            yield
+            if background:
+                await background.close()
+            await edge.drain_background()
 
     web_app.cleanup_ctx.append(lifecycle)
     return web_app

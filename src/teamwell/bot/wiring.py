@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import Engine
 
@@ -41,3 +46,21 @@ def slack_client(settings: Settings) -> AsyncWebClient:
     # The outbox does its own retrying; slack_sdk's built-in retries would double it.
     client.retry_handlers.clear()
     return client
+
+
+@asynccontextmanager
+async def running(settings: Settings, client: AsyncWebClient) -> AsyncIterator[None]:
+    """Event-loop resources for a serving process: one HTTP session, a database executor."""
+    if settings.database_url.startswith("sqlite"):
+        # SQLite takes one writer at a time; threads queueing for its lock back off for up to
+        # 100 ms each. One database thread turns that contention into an orderly queue.
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="teamwell-db"))
+    # One long-lived session: slack_sdk otherwise opens a connection (and TLS) per call.
+    session = aiohttp.ClientSession()
+    client.session = session
+    try:
+        yield
+    finally:
+        client.session = None
+        await session.close()

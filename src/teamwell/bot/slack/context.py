@@ -13,7 +13,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from teamwell.bot.slack.blocks import render_message
 from teamwell.bot.slack.identity import SlackIdentity
 from teamwell.core.messages import Message
-from teamwell.core.people import Person
 from teamwell.handlers.deps import Deps
 
 log = logging.getLogger(__name__)
@@ -38,10 +37,10 @@ class SlackEdge:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    async def who(self, client: AsyncWebClient, body: dict[str, Any]) -> tuple[str, Person]:
-        """The workspace id and the person behind any Slack payload (UnknownPerson if none)."""
+    async def who(self, client: AsyncWebClient, body: dict[str, Any]) -> tuple[str, str]:
+        """The workspace id and person id behind any Slack payload (UnknownPerson if none)."""
         ws = await self.identity.workspace(team_id_of(body), str(body.get("team_domain", "")))
-        return ws, await self.identity.person(client, ws, user_id_of(body))
+        return ws, await self.identity.person_id(client, ws, user_id_of(body))
 
     async def ephemeral(self, client: AsyncWebClient, channel: str | None, user: str,
                         message: Message) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -21,9 +22,27 @@ PLATFORM = "slack"
 class SlackIdentity:
     """Caches workspace ids; looks people up, fetching unknown users from Slack once."""
 
-    def __init__(self, deps: Deps) -> None:
+    def __init__(self, deps: Deps, ttl_seconds: float = 300.0) -> None:
         self.deps = deps
+        self.ttl = ttl_seconds
         self._workspaces: dict[str, str] = {}
+        self._person_ids: dict[tuple[str, str], tuple[float, str]] = {}
+
+    async def person_id(self, client: AsyncWebClient, workspace_id: str, user_id: str) -> str:
+        """The person id behind a Slack user id, remembered for a few minutes.
+
+        Handlers re-read the person in their own transaction, so a cached id never lets a
+        deactivated person act; it only spares the ack path one database round trip.
+        """
+        key = (workspace_id, user_id)
+        cached = self._person_ids.get(key)
+        if cached is not None and time.monotonic() - cached[0] < self.ttl:
+            return cached[1]
+        person = await self.person(client, workspace_id, user_id)
+        if len(self._person_ids) > 50_000:
+            self._person_ids.clear()
+        self._person_ids[key] = (time.monotonic(), person.id)
+        return person.id
 
     async def workspace(self, team_id: str, name: str = "") -> str:
         """The workspace id for a Slack team id, created on first sight."""

@@ -50,15 +50,15 @@ def _button(edge: SlackEdge, handler: ButtonHandler) -> Callable[..., Any]:
         await ack()
         user = user_id_of(body)
         try:
-            ws, person = await edge.who(client, body)
-            reply = await asyncio.to_thread(handler, edge.deps, ws, person.id,
+            ws, person_id = await edge.who(client, body)
+            reply = await asyncio.to_thread(handler, edge.deps, ws, person_id,
                                             str(action.get("value", "")))
         except TeamwellError as exc:
             log.info("refused %s from %s: %s", action.get("action_id"), user, exc.user_message)
             reply = exc.user_message
         else:
             if _in_home(body):
-                edge.background(publish_home(edge, client, ws, person.id, user))
+                edge.background(publish_home(edge, client, ws, person_id, user))
         if reply:
             await edge.ephemeral(client, channel_id_of(body), user, Message(reply))
     return listener
@@ -70,9 +70,9 @@ def _open_comment_form(edge: SlackEdge) -> Callable[..., Any]:
         await ack()
         user = user_id_of(body)
         try:
-            ws, person = await edge.who(client, body)
+            ws, person_id = await edge.who(client, body)
             form = await asyncio.to_thread(onboarding.checkin_comment_form, edge.deps, ws,
-                                           person.id, str(action.get("value", "")))
+                                           person_id, str(action.get("value", "")))
         except TeamwellError as exc:
             await edge.ephemeral(client, channel_id_of(body), user, Message(exc.user_message))
             return
@@ -94,8 +94,8 @@ def _submit_comment(edge: SlackEdge) -> Callable[..., Any]:
                        client: AsyncWebClient) -> None:
         field_id, comment = _first_text_value(view)
         try:
-            ws, person = await edge.who(client, body)
-            await asyncio.to_thread(onboarding.record_checkin_comment, edge.deps, ws, person.id,
+            ws, person_id = await edge.who(client, body)
+            await asyncio.to_thread(onboarding.record_checkin_comment, edge.deps, ws, person_id,
                                     str(view.get("private_metadata", "")), comment)
         except InvalidInput as exc:
             await ack(response_action="errors", errors={field_id: exc.user_message})
@@ -110,8 +110,8 @@ def _submit_comment(edge: SlackEdge) -> Callable[..., Any]:
 def _command(edge: SlackEdge) -> Callable[..., Any]:
     async def listener(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         try:
-            ws, person = await edge.who(client, body)
-            message = await asyncio.to_thread(command_reply, edge.deps, ws, person.id,
+            ws, person_id = await edge.who(client, body)
+            message = await asyncio.to_thread(command_reply, edge.deps, ws, person_id,
                                               str(body.get("text", "")))
         except TeamwellError as exc:
             await ack(text=exc.user_message)
