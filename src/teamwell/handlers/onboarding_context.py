@@ -101,8 +101,7 @@ def own_step(deps: Deps, uow: UnitOfWork, workspace_id: str, person_id: str,
         raise NotAllowed("This onboarding has been stopped, so there's nothing to update.")
     sequence = sequence_of(deps, onboarding)
     step = sequence.step(step_id) if sequence else None
-    run = next((r for r in uow.onboardings.steps(workspace_id, onboarding_id)
-                if r.step_id == step_id), None)
+    run = uow.onboardings.step(workspace_id, onboarding_id, step_id)
     if sequence is None or step is None or run is None or (kind and step.kind is not kind):
         raise UnknownAction(OUT_OF_DATE)
     if run.status is not StepStatus.SENT:

@@ -107,6 +107,10 @@ class SqlOnboardings:
         ).order_by(OnboardingStepRow.due_at, OnboardingStepRow.step_id)
         return [_step(r) for r in self.s.scalars(q)]
 
+    def step(self, workspace_id: str, onboarding_id: str, step_id: str) -> StepRun | None:
+        row = self.s.get(OnboardingStepRow, (workspace_id, onboarding_id, step_id))
+        return _step(row) if row else None
+
     def due_steps(self, now: datetime, limit: int = 500) -> list[tuple[str, StepRun]]:
         q = select(OnboardingStepRow).where(
             OnboardingStepRow.status == StepStatus.PENDING.value, OnboardingStepRow.due_at <= now
