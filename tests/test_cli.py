@@ -45,9 +45,16 @@ def test_serving_without_a_bot_token_stops_with_one_line_naming_it(tmp_path: Pat
 
 @pytest.mark.parametrize(("name", "value"), [
     ("SLACK_BOT_TOKEN", "not-a-token"),
+    ("SLACK_SIGNING_SECRET", " padded "),
     ("TEAMWELL_DATABASE_URL", "mysql://db/x"),
+    ("TEAMWELL_DATABASE_URL", "postgresql://"),
+    ("TEAMWELL_DATABASE_URL", "sqlite:///"),
+    ("TEAMWELL_DATABASE_URL", "sqlite:////no/such/folder/teamwell.db"),
     ("SLACK_API_URL", "ftp://nope"),
+    ("SLACK_API_URL", "http://[::1"),
+    ("SLACK_API_URL", "http:///no-host"),
     ("SLACK_APP_TOKEN", "xoxb-wrong-kind"),
+    ("TEAMWELL_LOG_LEVEL", "LOUD"),
 ])
 def test_a_malformed_setting_stops_start_up_with_one_line_naming_it(
         tmp_path: Path, name: str, value: str) -> None:
@@ -55,6 +62,28 @@ def test_a_malformed_setting_stops_start_up_with_one_line_naming_it(
     assert result.returncode == 2
     assert name in result.stderr and result.stderr.strip().count("\n") == 0
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ("people", "import", "/no/such/people.csv"),
+    ("people", "import", "."),
+    ("serve", "--port", "99999"),
+])
+def test_bad_arguments_get_one_clear_line_not_a_traceback(tmp_path: Path,
+                                                          args: tuple[str, ...]) -> None:
+    result = _teamwell(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    # One line says what is wrong (argparse puts its usage lines before it).
+    assert result.stderr.strip().splitlines()[-1].startswith("teamwell")
+
+
+def test_an_unreachable_database_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    result = _teamwell("db", "upgrade", cwd=tmp_path,
+                       TEAMWELL_DATABASE_URL="postgresql://nobody@127.0.0.1:1/nothing")
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0
+    assert "database is not usable" in result.stderr
 
 
 def test_settings_can_come_from_a_dot_env_file(tmp_path: Path) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 from typing import Any
+from urllib.parse import quote
 
+import pytest
 from sqlalchemy import select, text
 
 from teamwell.bot.slack import simulate
@@ -177,6 +179,16 @@ async def test_a_direct_message_to_the_bot_is_answered_through_the_outbox(
                for t in slack_world.texts_to("UNIA"))
 
 
+async def test_a_direct_message_from_someone_unknown_gets_a_polite_private_answer(
+        slack_world: SlackWorld) -> None:
+    slack_world.api.add_channel("DGUEST")
+    status = await slack_world.event({"type": "message", "channel_type": "im", "user": "UGUEST",
+                                      "text": "hello?", "channel": "DGUEST", "ts": "1.2"})
+    assert status == 200
+    (reply,) = slack_world.api.calls_to("chat.postEphemeral")
+    assert reply.params["user"] == "UGUEST" and "sorry" in reply.params["text"].lower()
+
+
 async def test_a_bad_signature_or_stale_timestamp_is_refused_with_401(
         slack_world: SlackWorld) -> None:
     body, ctype = simulate.command_body(TEAM, "UNIA", "/teamwell", "help")
@@ -185,11 +197,58 @@ async def test_a_bad_signature_or_stale_timestamp_is_refused_with_401(
     assert (await slack_world.post(body, ctype, timestamp=stale))[0] == 401
 
 
-async def test_a_malformed_body_is_refused_with_400(slack_world: SlackWorld) -> None:
-    assert (await slack_world.post("{not json", "application/json"))[0] == 400
-    assert (await slack_world.post("payload=%7Bbroken", "application/x-www-form-urlencoded"))[0] == 400
-    assert (await slack_world.post("hello=world", "application/x-www-form-urlencoded"))[0] == 400
-    assert (await slack_world.post('{"type": "event_callback"}', "application/json"))[0] == 400
+async def _raw_post(world: SlackWorld, data: bytes, headers: dict[str, str]) -> int:
+    async with world.session.post(world.server.make_url("/slack/events"), data=data,
+                                  headers=headers) as resp:
+        await resp.read()
+        return resp.status
+
+
+async def test_missing_or_malformed_signature_headers_are_refused_with_401(
+        slack_world: SlackWorld) -> None:
+    body = b'{"type": "event_callback"}'
+    json_type = {"Content-Type": "application/json"}
+    assert await _raw_post(slack_world, body, json_type) == 401
+    for timestamp in ("abc", "1.5", "", "\u0661\u0662"):
+        headers = {**json_type, "X-Slack-Request-Timestamp": timestamp,
+                   "X-Slack-Signature": "v0=00"}
+        assert await _raw_post(slack_world, body, headers) == 401
+
+
+async def test_a_body_that_is_not_utf8_is_refused_with_400(slack_world: SlackWorld) -> None:
+    data = b"payload=\xff\xfe"
+    headers = {"Content-Type": "application/x-www-form-urlencoded",
+               **simulate.sign("test-signing-secret", "ignored")}
+    assert await _raw_post(slack_world, data, headers) == 400
+
+
+async def test_an_oversized_body_is_refused_with_413(slack_world: SlackWorld) -> None:
+    body = "payload=" + "x" * 1_500_000
+    assert (await slack_world.post(body, "application/x-www-form-urlencoded"))[0] == 413
+
+
+@pytest.mark.parametrize(("body", "content_type"), [
+    ("{not json", "application/json"),
+    ('{"type": "event_callback"}', "application/json"),
+    ('{"type": "event_callback", "team_id": "T1", "event": {}}', "application/json"),
+    ('{"type": "event_callback", "event": {"type": "team_join"}}', "application/json"),
+    ('{"type": "something_else"}', "application/json"),
+    ("payload=%7Bbroken", "application/x-www-form-urlencoded"),
+    ("payload=" + quote('{"type": "block_actions", "team": {"id": "T1"}, "user": {"id": "U"}}'),
+     "application/x-www-form-urlencoded"),
+    ("payload=" + quote('{"type": "view_submission", "team": {"id": "T1"}, "user": {"id": "U"}}'),
+     "application/x-www-form-urlencoded"),
+    ("payload=" + quote('{"type": "mystery", "team": {"id": "T1"}, "user": {"id": "U"}}'),
+     "application/x-www-form-urlencoded"),
+    ("command=%2Fteamwell&text=help", "application/x-www-form-urlencoded"),
+    ("hello=world", "application/x-www-form-urlencoded"),
+    ("command=/teamwell", "text/plain"),
+])
+async def test_a_malformed_body_is_refused_with_400(slack_world: SlackWorld, body: str,
+                                                   content_type: str) -> None:
+    status, answer = await slack_world.post(body, content_type)
+    assert status == 400
+    assert answer["ok"] is False and answer["error"]
 
 
 async def test_an_unknown_action_or_user_gets_a_polite_private_reply(
@@ -208,10 +267,16 @@ async def test_an_unknown_action_or_user_gets_a_polite_private_reply(
 async def test_a_broken_database_never_turns_into_a_500(slack_world: SlackWorld) -> None:
     await _hire_joins(slack_world)
     with slack_world.wired.deps.uow() as uow:
+        (onboarding_id,) = uow.session.scalars(select(OnboardingRow.id)).all()
         uow.session.execute(text("DROP TABLE onboarding_steps"))
         uow.commit()
     status, body = await slack_world.command("UNIA", "onboarding")
     assert status == 200 and "sorry" in str(body).lower()
+    status, _ = await slack_world.click("UNIA", "tw_task_done",
+                                        f"{onboarding_id}|setup-checklist|laptop")
+    assert status == 200
+    (told,) = slack_world.api.calls_to("chat.postEphemeral")
+    assert told.params["user"] == "UNIA" and "nothing you did was lost" in told.params["text"].lower()
     newcomer = {**NIA_SLACK_USER, "id": "UNEW",
                 "profile": {"real_name": "Ola", "email": "ola@acme.test"}}
     status = await slack_world.event({"type": "team_join", "user": newcomer})

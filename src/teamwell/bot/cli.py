@@ -17,7 +17,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = sub.add_parser("serve", help="serve Slack over HTTP (or Socket Mode)")
-    serve.add_argument("--port", type=int, default=3000)
+    serve.add_argument("--port", type=_port, default=3000)
     serve.add_argument("--host", default="0.0.0.0")
     serve.add_argument("--socket-mode", action="store_true", help="connect with SLACK_APP_TOKEN")
     serve.add_argument("--no-scheduler", action="store_true",
@@ -85,6 +85,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # noqa: BLE001 - the command line's one last handler
+        logging.getLogger("teamwell").debug("command failed", exc_info=exc)
+        print(f"teamwell: {_explain(exc)} (TEAMWELL_LOG_LEVEL=DEBUG shows details)",
+              file=sys.stderr)
+        return 1
+
+
+def _explain(exc: Exception) -> str:
+    """One line a person can act on, for failures of the outside world."""
+    from slack_sdk.errors import SlackApiError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+    if isinstance(exc, SQLAlchemyError):
+        original = getattr(exc, "orig", None) or exc
+        reason = (str(original).strip().splitlines() or [type(original).__name__])[0][:300]
+        return f"the database is not usable: {reason}"
+    if isinstance(exc, SlackApiError):
+        return f"Slack refused the request: {exc.response.get('error', first)}"
+    if isinstance(exc, OSError):
+        return f"{type(exc).__name__}: {first}"
+    return f"unexpected {type(exc).__name__}: {first}"
+
+
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number") from exc
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (1-65535)")
+    return port
 
 
 if __name__ == "__main__":

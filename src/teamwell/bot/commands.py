@@ -119,6 +119,7 @@ def _workspace(wired: Wired, slack_team: str | None) -> str:
 def people(args: argparse.Namespace) -> int:
     """`teamwell people import FILE` and `teamwell people sync`."""
     settings: Settings = args.settings
+    content = _read_csv(Path(args.file)) if args.people_cmd == "import" else ""
     migrate.upgrade(settings.database_url)
     wired = wire(settings)
     ws = _workspace(wired, args.slack_team)
@@ -131,14 +132,22 @@ def people(args: argparse.Namespace) -> int:
         return 0
     from teamwell.handlers.people import import_people
 
-    path = Path(args.file)
-    try:
-        content = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CommandError(f"cannot read {path}: {exc}") from exc
     report = import_people(wired.deps, ws, content)
     print(report.summary())
     return 1 if report.errors and not (report.created or report.updated) else 0
+
+
+def _read_csv(path: Path) -> str:
+    """The file's text; spreadsheet exports in Windows-1252 are accepted too."""
+    if not path.is_file():
+        raise CommandError(f"{path} is not a file")
+    data = path.read_bytes()
+    if b"\x00" in data[:4096]:
+        raise CommandError(f"{path} looks like a binary file, not a CSV")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
 
 
 def onboarding(args: argparse.Namespace) -> int:

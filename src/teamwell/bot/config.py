@@ -8,6 +8,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from dotenv import dotenv_values
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 
 class ConfigError(Exception):
@@ -47,26 +49,41 @@ def _need(name: str, value: str | None) -> None:
 
 
 def _url(name: str, value: str, schemes: tuple[str, ...]) -> str:
-    parsed = urlparse(value)
-    if parsed.scheme not in schemes or not (parsed.netloc or parsed.path):
-        raise ConfigError(f"{name} is not a valid URL ({', '.join(schemes)}): {value!r}")
+    try:
+        parsed = urlparse(value)
+        host = parsed.hostname
+    except ValueError:
+        host = None
+        parsed = None
+    if parsed is None or parsed.scheme not in schemes or not host:
+        raise ConfigError(f"{name} is not a valid URL ({', '.join(schemes)}://host/...): {value!r}")
     return value
 
 
 def _database_url(value: str | None, cwd: Path) -> str:
+    name = "TEAMWELL_DATABASE_URL"
     if not value:
         return f"sqlite:///{(cwd / 'teamwell.db').resolve()}"
     scheme = value.split(":", 1)[0]
     if scheme in ("postgres", "postgresql"):
         # psycopg 3 is the driver we ship; plain URLs would ask SQLAlchemy for psycopg2.
-        return "postgresql+psycopg:" + value.split(":", 1)[1]
-    if scheme in ("sqlite", "postgresql+psycopg"):
-        if scheme == "sqlite" and not value.startswith("sqlite:///"):
-            raise ConfigError(f"TEAMWELL_DATABASE_URL is malformed: {value!r} (use sqlite:///path)")
-        return value
-    raise ConfigError(
-        f"TEAMWELL_DATABASE_URL must be sqlite:///... or postgresql://..., got {scheme!r}"
-    )
+        value = "postgresql+psycopg:" + value.split(":", 1)[1]
+    elif scheme not in ("sqlite", "postgresql+psycopg"):
+        raise ConfigError(f"{name} must be sqlite:///path or postgresql://..., got {scheme!r}")
+    try:
+        url = make_url(value)
+    except ArgumentError as exc:
+        raise ConfigError(f"{name} is malformed: {value!r}") from exc
+    if url.drivername == "sqlite":
+        path = url.database or ""
+        if not value.startswith("sqlite:///") or path in ("", ":memory:"):
+            raise ConfigError(f"{name} needs a file: sqlite:///path/to/teamwell.db")
+        folder = (cwd / path).parent if not Path(path).is_absolute() else Path(path).parent
+        if not folder.is_dir():
+            raise ConfigError(f"{name}: the folder {str(folder)!r} does not exist")
+    elif not url.database:
+        raise ConfigError(f"{name} names no database: {url.render_as_string(hide_password=True)!r}")
+    return value
 
 
 def _token(name: str, value: str | None, prefix: str) -> str | None:
@@ -74,6 +91,14 @@ def _token(name: str, value: str | None, prefix: str) -> str | None:
         return None
     if not value.startswith(prefix) or any(c.isspace() for c in value):
         raise ConfigError(f"{name} is malformed: it must start with {prefix!r} and hold no spaces")
+    return value
+
+
+def _secret(value: str | None) -> str | None:
+    if not value:
+        return None
+    if value != value.strip() or any(c.isspace() for c in value):
+        raise ConfigError("SLACK_SIGNING_SECRET is malformed: it may not contain spaces")
     return value
 
 
@@ -98,7 +123,7 @@ def load_settings(env: dict[str, str] | None = None, cwd: Path | None = None) ->
     return Settings(
         database_url=_database_url(merged.get("TEAMWELL_DATABASE_URL"), cwd),
         slack_bot_token=_token("SLACK_BOT_TOKEN", merged.get("SLACK_BOT_TOKEN"), "xoxb-"),
-        slack_signing_secret=merged.get("SLACK_SIGNING_SECRET") or None,
+        slack_signing_secret=_secret(merged.get("SLACK_SIGNING_SECRET")),
         slack_app_token=_token("SLACK_APP_TOKEN", merged.get("SLACK_APP_TOKEN"), "xapp-"),
         slack_api_url=api,
         sequences_dir=Path(seq_dir) if seq_dir else None,

@@ -10,6 +10,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from teamwell.bot.slack.context import SlackEdge, channel_id_of, user_id_of
@@ -73,7 +74,8 @@ def _register_catch_alls(app: AsyncApp, edge: SlackEdge) -> None:
 
 
 async def _error_handler(error: Exception, body: dict[str, Any], request: AsyncBoltRequest,
-                         response: BoltResponse | None) -> None:
+                         response: BoltResponse | None,
+                         client: AsyncWebClient | None = None) -> None:
     """Turn any failure into a kind answer; events get 503 so that Slack retries them."""
     if response is None:
         return
@@ -90,6 +92,9 @@ async def _error_handler(error: Exception, body: dict[str, Any], request: AsyncB
         return
     response.status = 200
     response.headers["content-type"] = ["application/json"]
+    if body.get("type") == "block_actions" and client is not None:
+        # Slack ignores the body of a button click's answer: tell the person another way.
+        await _tell(client, body, text)
     if body.get("type") == "view_submission":
         response.body = json.dumps({"response_action": "update", "view": {
             "type": "modal", "title": {"type": "plain_text", "text": "Teamwell"},
@@ -97,3 +102,13 @@ async def _error_handler(error: Exception, body: dict[str, Any], request: AsyncB
         }})
         return
     response.body = json.dumps({"response_type": "ephemeral", "text": text})
+
+
+async def _tell(client: AsyncWebClient, body: dict[str, Any], text: str) -> None:
+    channel = channel_id_of(body)
+    if not channel:
+        return
+    try:
+        await client.chat_postEphemeral(channel=channel, user=user_id_of(body), text=text)
+    except (SlackApiError, OSError, ValueError) as exc:
+        log.warning("could not tell the user about the failure: %s", exc)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -15,61 +16,106 @@ from slack_sdk.signature import SignatureVerifier
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1_000_000  # bytes; Slack payloads are far smaller
+# What each interaction type must carry for Bolt and our listeners to act on it.
+PAYLOAD_NEEDS = {
+    "block_actions": ("actions", list),
+    "view_submission": ("view", dict),
+    "view_closed": ("view", dict),
+    "shortcut": ("callback_id", str),
+    "message_action": ("callback_id", str),
+    "block_suggestion": ("action_id", str),
+}
 
 
 def _bad(status: int, reason: str) -> web.Response:
     return web.json_response({"ok": False, "error": reason}, status=status)
 
 
-def _check_shape(raw: str, content_type: str) -> str | None:
-    """Return why the body is malformed, or None when it has a shape Slack sends."""
+def _has_team(body: dict[str, Any]) -> bool:
+    team = body.get("team_id") or body.get("team")
+    if isinstance(team, dict):
+        team = team.get("id")
+    user = body.get("user")
+    return bool(team) or (isinstance(user, dict) and bool(user.get("team_id")))
+
+
+def _check_json(raw: str) -> str | None:
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        return "body is not valid JSON"
+    if not isinstance(body, dict) or not isinstance(body.get("type"), str):
+        return "JSON body has no type"
+    if body["type"] == "url_verification":
+        return None if isinstance(body.get("challenge"), str) else "url_verification without challenge"
+    if body["type"] != "event_callback":
+        return f"unsupported body type {body['type']!r}"
+    event = body.get("event")
+    if not isinstance(event, dict) or not isinstance(event.get("type"), str):
+        return "event_callback without an event type"
+    if not _has_team(body):
+        return "event_callback without a team"
+    return None
+
+
+def _check_payload(raw_payload: str) -> str | None:
+    try:
+        payload = json.loads(raw_payload)
+    except ValueError:
+        return "payload is not valid JSON"
+    if not isinstance(payload, dict) or not isinstance(payload.get("type"), str):
+        return "payload has no type"
+    need = PAYLOAD_NEEDS.get(payload["type"])
+    if need is None:
+        return f"unsupported payload type {payload['type']!r}"
+    field, kind = need
+    if not isinstance(payload.get(field), kind) or (kind is list and not payload[field]):
+        return f"{payload['type']} payload without {field}"
+    if not _has_team(payload) or not isinstance(payload.get("user"), dict):
+        return f"{payload['type']} payload without team or user"
+    return None
+
+
+def check_shape(raw: str, content_type: str) -> str | None:
+    """Why the body is malformed, or None when it has a shape Slack sends."""
     if content_type.startswith("application/json"):
-        try:
-            body = json.loads(raw)
-        except ValueError:
-            return "body is not valid JSON"
-        if not isinstance(body, dict) or "type" not in body:
-            return "JSON body has no type"
-        if body["type"] == "event_callback" and not isinstance(body.get("event"), dict):
-            return "event_callback without an event"
-        return None
+        return _check_json(raw)
+    if content_type != "application/x-www-form-urlencoded":
+        return f"unsupported content type {content_type or 'none'!r}"
     form = parse_qs(raw, keep_blank_values=True)
     if "payload" in form:
-        try:
-            payload = json.loads(form["payload"][0])
-        except ValueError:
-            return "payload is not valid JSON"
-        if not isinstance(payload, dict) or "type" not in payload:
-            return "payload has no type"
-        return None
+        return _check_payload(form["payload"][0])
     if "command" in form:
-        return None
+        missing = [k for k in ("team_id", "user_id") if not form.get(k, [""])[0]]
+        return f"command without {', '.join(missing)}" if missing else None
     if "ssl_check" in form:
         return None
     return "body is neither an event, an interaction nor a command"
 
 
-def slack_route(app: AsyncApp, signing_secret: str) -> Any:
+def slack_route(app: AsyncApp, signing_secret: str
+                ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     """An aiohttp handler for POST /slack/events."""
     verifier = SignatureVerifier(signing_secret)
 
     async def handle(request: web.Request) -> web.StreamResponse:
         if request.content_length is not None and request.content_length > MAX_BODY:
             return _bad(413, "body too large")
-        data = await request.read()
+        data = await request.read()  # the app's client_max_size answers 413 beyond its limit
         if len(data) > MAX_BODY:
             return _bad(413, "body too large")
-        if not verifier.is_valid(
-            body=data,
-            timestamp=request.headers.get("X-Slack-Request-Timestamp", ""),
-            signature=request.headers.get("X-Slack-Signature", ""),
-        ):
-            return _bad(401, "invalid signature or stale timestamp")
+        timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
+        signature = request.headers.get("X-Slack-Signature", "")
+        # Checked before the verifier, which would raise on a non-numeric timestamp.
+        if not (timestamp.isascii() and timestamp.isdigit()) or not signature:
+            return _bad(401, "missing or malformed signature headers")
         try:
             raw = data.decode("utf-8")
         except UnicodeDecodeError:
             return _bad(400, "body is not UTF-8")
-        problem = _check_shape(raw, request.content_type or "")
+        if not verifier.is_valid(body=raw, timestamp=timestamp, signature=signature):
+            return _bad(401, "invalid signature or stale timestamp")
+        problem = check_shape(raw, request.content_type or "")
         if problem:
             log.warning("malformed Slack request: %s", problem)
             return _bad(400, problem)

@@ -16,6 +16,7 @@ from teamwell.bot.slack.context import SlackEdge, team_id_of
 from teamwell.bot.slack.directory import profile_from_slack_user
 from teamwell.bot.slack.home import publish_home
 from teamwell.core.errors import TeamwellError
+from teamwell.core.messages import Message
 from teamwell.handlers.commands import reply_to_direct_message
 from teamwell.handlers.people import person_joined, sync_profile
 
@@ -54,6 +55,9 @@ def register_events(app: AsyncApp, edge: SlackEdge) -> None:
             person = await edge.identity.person(client, ws, str(event.get("user", "")))
         except TeamwellError as exc:
             log.info("DM from unknown user %s: %s", event.get("user"), exc.user_message)
+            await edge.ephemeral(client, str(event.get("channel", "")),
+                                 str(event.get("user", "")), Message(exc.user_message))
+            await _handled(edge, ws, body)
             return
         await asyncio.to_thread(reply_to_direct_message, edge.deps, ws, person.id,
                                 str(body.get("event_id", "")), str(event.get("text", "")))
