@@ -155,7 +155,9 @@ async def test_app_home_shows_the_hires_onboarding_progress(slack_world: SlackWo
     await slack_world.event({"type": "app_home_opened", "user": "UNIA", "tab": "home"})
     (published,) = slack_world.api.calls_to("views.publish")
     assert published.params["user_id"] == "UNIA"
-    assert "onboarding" in str(published.params["view"]).lower()
+    shown = str(published.params["view"])
+    assert "0 of 5 tasks done" in shown
+    assert "Next: Welcome to the team, Nia!" in shown
 
 
 async def test_slash_commands_answer_help_and_privacy_privately(slack_world: SlackWorld) -> None:

@@ -138,9 +138,10 @@ async def _demo(tmp: Path, days: int, out: TextIO | None) -> int:
         await runner.cleanup()
         await api.stop()
         wired.engine.dispose()
-    sent = len([c for c in api.calls if c.method == "chat.postMessage" and c.took_effect])
-    write(f"\nDone: {days} simulated days, {sent} messages delivered, each exactly once.")
-    return 0
+    ids = api.posted_outbox_ids()
+    once = "each exactly once" if len(ids) == len(set(ids)) else "SOME MORE THAN ONCE"
+    write(f"\nDone: {days} simulated days, {len(ids)} messages delivered, {once}.")
+    return 0 if len(ids) == len(set(ids)) else 1
 
 
 async def _post(session: aiohttp.ClientSession, endpoint: str, secret: str, body: str,

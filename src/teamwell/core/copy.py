@@ -14,29 +14,30 @@ def intro_message() -> Message:
         blocks=(
             Header(f"Hi, I'm {BOT_NAME}: a bot, not a person"),
             Section(text(
-                "I help with onboarding, short pulse surveys and recognition. ",
-                "A person set me up for your workspace; I suggest, people decide.",
+                "I help new colleagues settle in: a few onboarding messages, a setup checklist "
+                "and short check-ins. A person set me up for your workspace; I suggest, "
+                "people decide, and I never act on anyone's behalf.",
             )),
             Section(text(
                 Bold("What I keep: "),
                 "your name, email, team, manager, start date and time zone from the directory; "
-                "your onboarding progress; answers you choose to give me.",
+                "onboarding progress; answers you choose to give me.",
             )),
             Section(text(
                 Bold("Who sees what: "),
-                "your manager and buddy see your onboarding progress and check-in answers "
-                "(each check-in says so). Pulse answers are anonymous and only shown for groups "
-                "of at least 5 people.",
+                "a new hire's manager and buddy see their onboarding progress and check-in "
+                "answers (each check-in says so before you answer). Nobody else sees them "
+                "through me.",
             )),
             Context(text(
-                "Type /teamwell privacy for details, /teamwell help for commands. "
-                "To stop these messages or have your data removed, ask your HR team.",
+                "/teamwell privacy: the details. /teamwell stop: no more onboarding messages. "
+                "/teamwell help: everything I understand.",
             )),
         ),
     )
 
 
-def privacy_message(min_group: int = 5) -> Message:
+def privacy_message() -> Message:
     """What is collected, who sees what, and how to opt out."""
     return Message(
         fallback="How Teamwell handles your data",
@@ -44,25 +45,21 @@ def privacy_message(min_group: int = 5) -> Message:
             Header("Privacy: what Teamwell keeps and who sees it"),
             Section(text(
                 Bold("Collected: "),
-                "directory details (name, email, team, manager, start date, birthday if given, "
-                "time zone); onboarding progress (tasks ticked, check-in answers, help requests); "
-                "messages you send to the bot. I never read channels or direct messages that are "
-                "not addressed to me.",
+                "directory details (name, email, team, manager, start date, birthday if HR "
+                "gave it, time zone); onboarding progress (tasks ticked, check-in answers, "
+                "help requests); messages you send to me. I never read channels or direct "
+                "messages that are not addressed to me.",
             )),
             Section(text(
                 Bold("Onboarding check-ins "),
-                "are seen by your manager and your buddy; each question says so before you answer.",
-            )),
-            Section(text(
-                Bold("Pulse answers "),
-                f"are stored without your name. Results are shown only for groups of {min_group} "
-                "or more, never for one person.",
+                "are seen by the new hire's manager and buddy; each question says so before "
+                "you answer. \"I need help\" passes your request to your buddy or manager.",
             )),
             Section(text(
                 Bold("Your choices: "),
-                "/teamwell onboarding shows your onboarding progress. To stop my messages, see "
-                "everything I hold about you or have it erased, ask your HR team: they can do "
-                "it for you.",
+                "/teamwell stop ends your onboarding messages at once. For a copy of what I "
+                "hold about you, or to have it erased, ask your HR team; self-service commands "
+                "for both are planned.",
             )),
             Context(text("I'm a bot. I suggest; people decide. I never act on anyone's behalf.")),
         ),
@@ -78,7 +75,8 @@ def help_message() -> Message:
             Section(text(
                 "/teamwell help: this list\n"
                 "/teamwell privacy: what I keep and who sees it\n"
-                "/teamwell onboarding: your onboarding progress (also on my Home tab)",
+                "/teamwell onboarding: your onboarding progress (also on my Home tab)\n"
+                "/teamwell stop: no more onboarding messages for you",
             )),
             Context(text("I'm a bot. If you need a person, use the 'I need help' button.")),
         ),

@@ -6,8 +6,12 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import text
+
+from teamwell.bot.storage.engine import make_engine
 
 HERE = Path(__file__).resolve().parent
+MIGRATION_LOCK = 7_340_112_001  # any constant; shared by every Teamwell process
 
 
 def alembic_config(url: str) -> Config:
@@ -19,8 +23,22 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the database schema up to revision."""
-    command.upgrade(alembic_config(url), revision)
+    """Bring the database schema up to revision (one process at a time on PostgreSQL)."""
+    if not url.startswith("postgresql"):
+        # SQLite: BEGIN IMMEDIATE already serialises writers, DDL included.
+        command.upgrade(alembic_config(url), revision)
+        return
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            # Several replicas starting at once would race on the same DDL otherwise.
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            try:
+                command.upgrade(alembic_config(url), revision)
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+    finally:
+        engine.dispose()
 
 
 def downgrade(url: str, revision: str) -> None:
