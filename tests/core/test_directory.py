@@ -9,15 +9,13 @@ import pytest
 
 from teamwell.core.directory import (
     BIRTHDAY_YEAR,
-    CsvPerson,
-    RowError,
     creates_cycle,
     is_new_joiner,
     is_upcoming_hire,
     normalize_email,
     normalize_locale,
-    parse_people_csv,
 )
+from teamwell.core.directory_csv import CsvPerson, RowError, parse_people_csv
 from teamwell.core.people import Role
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -152,6 +150,18 @@ def test_a_repeated_email_is_an_error_naming_the_first_line() -> None:
         "line 4: email a@example.com already appears on line 2 (list each person once)"]
 
 
+def test_a_rejected_row_does_not_claim_its_email_so_the_corrected_row_is_imported() -> None:
+    text = ("email,name,start_date\na@example.com,A,2026-13-01\na@example.com,A,2026-03-16\n"
+            "a@example.com,A again,\n")
+
+    parsed = parse_people_csv(text)
+
+    assert [(r.line, r.start_date) for r in parsed.rows] == [(3, date(2026, 3, 16))]
+    assert [str(e) for e in parsed.errors] == [
+        "line 2: start_date '2026-13-01' is not a date (use YYYY-MM-DD)",
+        "line 4: email a@example.com already appears on line 3 (list each person once)"]
+
+
 @pytest.mark.parametrize(("text", "message"), [
     ("name,team\nAna,Platform\n", "line 1: the header has no 'email' column (the first line "
      "must name the columns; required: email, name)"),
@@ -190,33 +200,92 @@ def test_line_numbers_are_physical_lines_across_blank_lines() -> None:
     assert [e.line for e in parsed.errors] == [5]
 
 
-def test_a_missing_closing_quote_is_reported_instead_of_swallowing_rows() -> None:
-    text = 'email,name\na@example.com,"Ana\nb@example.com,B\nc@example.com,C\n'
+def test_a_missing_closing_quote_is_an_error_on_its_line_only() -> None:
+    text = 'email,name\n"a@example.com,A\nb@example.com,B\nc@example.com,C\n'
 
     parsed = parse_people_csv(text)
+
+    assert [r.email for r in parsed.rows] == ["b@example.com", "c@example.com"]
+    assert [str(e) for e in parsed.errors] == [
+        "line 2: a quote is not closed (add the closing double quote; a value cannot run onto "
+        "the next line)"]
+
+
+def test_each_physical_line_is_read_on_its_own_so_no_value_spans_lines() -> None:
+    text = 'email,name\r\na@example.com,"A\r\nB"\r\nbad,C\r\nc@example.com,"Lima, C"\r\n'
+
+    parsed = parse_people_csv(text)
+
+    assert [(r.email, r.name, r.line) for r in parsed.rows] == [("c@example.com", "Lima, C", 5)]
+    assert [e.line for e in parsed.errors] == [2, 3, 3, 4]
+    assert parsed.errors[0].message.startswith("a quote is not closed")
+
+
+def test_a_quote_in_an_unknown_column_still_cannot_swallow_the_next_rows() -> None:
+    text = 'email,name,notes\na@example.com,A,"said ""hi\nb@example.com,B,\n'
+
+    parsed = parse_people_csv(text)
+
+    assert [r.email for r in parsed.rows] == ["b@example.com"]
+    assert [e.line for e in parsed.errors] == [2]
+
+
+def test_a_header_with_an_open_quote_is_one_clear_error() -> None:
+    parsed = parse_people_csv('"email,name\na@example.com,A\n')
 
     assert parsed.rows == []
-    assert [str(e) for e in parsed.errors] == [
-        "line 2: a value runs over lines 2-4 (check for a missing closing double quote)"]
+    assert [e.line for e in parsed.errors] == [1]
+    assert parsed.errors[0].message.startswith("a quote is not closed")
 
 
-def test_line_numbers_continue_after_a_quoted_value_spanning_lines() -> None:
-    text = 'email,name\na@example.com,"A\nB"\nbad,C\nc@example.com,C\n'
-
-    parsed = parse_people_csv(text)
-
-    assert [r.email for r in parsed.rows] == ["c@example.com"]
-    assert [e.line for e in parsed.errors] == [2, 4]
-
-
-def test_a_value_too_large_to_read_stops_the_file_with_its_line() -> None:
+def test_a_value_too_large_for_the_csv_reader_is_an_error_on_its_line_only() -> None:
     text = 'email,name\na@example.com,A\nb@example.com,"' + "x" * 200_000 + '"\nc@example.com,C\n'
 
     parsed = parse_people_csv(text)
 
+    assert [r.email for r in parsed.rows] == ["a@example.com", "c@example.com"]
+    assert [str(e) for e in parsed.errors] == [
+        "line 3: a value is longer than 1000 characters (no directory value is that long; "
+        "check for a stray double quote)"]
+
+
+def test_an_over_long_cell_is_an_error_naming_its_column_and_is_never_echoed() -> None:
+    text = f"email,name,start_date\na@example.com,A,{'9' * 1001}\nb@example.com,B,\n"
+
+    parsed = parse_people_csv(text)
+
+    assert [r.email for r in parsed.rows] == ["b@example.com"]
+    assert [str(e) for e in parsed.errors] == [
+        "line 2: start_date is longer than 1000 characters (no directory value is that long; "
+        "check that the cells line up with the header)"]
+
+
+def test_a_long_cell_in_an_unknown_column_is_ignored_like_the_column() -> None:
+    parsed = parse_people_csv(f"email,name,notes\na@example.com,A,{'n' * 5000}\n")
+
+    assert parsed.errors == []
     assert [r.email for r in parsed.rows] == ["a@example.com"]
-    assert [e.line for e in parsed.errors] == [3]
-    assert "nothing after it was imported" in parsed.errors[0].message
+
+
+@pytest.mark.parametrize(("cell", "code"), [
+    ("Ana\x00Lima", "U+0000"), ("Ana\x07", "U+0007"), ("Ana\x0bLima", "U+000B"),
+    ("Ana\tLima", "U+0009"), ("Ana\x7f", "U+007F"), ("Ana\x85Lima", "U+0085"),
+])
+def test_a_control_character_in_a_cell_is_an_error_naming_the_column(cell: str,
+                                                                      code: str) -> None:
+    parsed = parse_people_csv(f'email,name\na@example.com,"{cell}"\nb@example.com,B\n')
+
+    assert [r.email for r in parsed.rows] == ["b@example.com"]
+    assert [str(e) for e in parsed.errors] == [
+        f"line 2: name contains an invisible control character ({code}); retype the value "
+        "without it"]
+
+
+def test_a_tab_inside_a_cell_is_allowed_only_in_a_tab_separated_file() -> None:
+    parsed = parse_people_csv('email\tname\na@example.com\t"Ana\tLima"\n')
+
+    assert parsed.errors == []
+    assert [r.name for r in parsed.rows] == ["Ana\tLima"]
 
 
 def test_semicolon_separated_files_from_spreadsheets_are_read() -> None:

@@ -9,8 +9,9 @@ import pytest
 
 from teamwell.bot.storage.uow import SqlUnitOfWorkFactory
 from teamwell.core.clock import FakeClock
-from teamwell.core.directory import Profile, RowError
-from teamwell.core.errors import UnknownPerson
+from teamwell.core.directory import Profile
+from teamwell.core.directory_csv import RowError
+from teamwell.core.errors import InvalidSequence, UnknownPerson
 from teamwell.core.people import Person, Role
 from teamwell.handlers.deps import Deps
 from teamwell.handlers.people import (
@@ -356,6 +357,31 @@ def test_joining_the_platform_does_not_onboard_long_standing_staff_or_onboard_tw
     lea = _person(deps, ws, "lea@acme.example")
     with deps.uow() as uow:
         assert len([o for o in uow.onboardings.list_active(ws) if o.person_id == lea.id]) == 1
+
+
+@pytest.mark.usefixtures("onboarding_ready")
+def test_a_retried_join_still_starts_the_onboarding_that_failed_the_first_time(
+        uow_factory: SqlUnitOfWorkFactory, clock: FakeClock, deps: Deps, ws: str) -> None:
+    broken = Deps(uow=uow_factory, clock=clock, sequences=SequenceLibrary([]))
+    # 08:00 UTC on 2 March is still 1 March in Honolulu.
+    nia = _slack("U8", "Nia Cole", "nia@acme.example", timezone="Pacific/Honolulu")
+    with pytest.raises(InvalidSequence):
+        person_joined(broken, ws, nia)
+
+    person_joined(deps, ws, nia)
+
+    assert _onboarding_start(deps, ws, "nia@acme.example") == date(2026, 3, 1)
+    assert _person(deps, ws, "nia@acme.example").start_date == date(2026, 3, 1)
+
+
+def test_only_joining_gives_someone_new_a_start_date(deps: Deps, ws: str) -> None:
+    sync_profile(deps, ws, _slack("U9", "Zoe Park", "zoe@acme.example"))
+    import_people(deps, ws, "email,name\nmo@acme.example,Mo\n")
+
+    person_joined(deps, ws, _slack("U3", "Mo", "mo@acme.example"))
+
+    assert _person(deps, ws, "zoe@acme.example").start_date is None
+    assert _person(deps, ws, "mo@acme.example").start_date is None
 
 
 def test_an_onboarding_that_cannot_start_is_a_warning_and_the_person_is_kept(

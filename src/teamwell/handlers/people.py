@@ -3,6 +3,7 @@
 Who writes what: people.csv (HR) owns team, manager, buddy, start date and birthday; the chat
 platform owns the account link, active/deleted and admin status; both may write name, email,
 time zone and locale, and the latest write wins. An empty value never erases a stored one.
+Someone the directory first meets by joining the platform starts on that day until HR says.
 """
 
 from __future__ import annotations
@@ -12,16 +13,14 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from teamwell.core.directory import (
-    CsvPerson,
     Profile,
-    RowError,
     creates_cycle,
     is_new_joiner,
     is_upcoming_hire,
     normalize_email,
     normalize_locale,
-    parse_people_csv,
 )
+from teamwell.core.directory_csv import CsvPerson, RowError, parse_people_csv
 from teamwell.core.errors import InvalidSequence, TeamwellError, UnknownPerson
 from teamwell.core.people import Person, Role, valid_timezone
 from teamwell.core.ports import UnitOfWork
@@ -231,11 +230,13 @@ def _apply_profile(uow: UnitOfWork, person: Person, profile: Profile) -> Person:
     return updated.with_roles(Role.ADMIN) if profile.is_admin else updated
 
 
-def sync_profile(deps: Deps, workspace_id: str, profile: Profile) -> tuple[Person, bool] | None:
+def sync_profile(deps: Deps, workspace_id: str, profile: Profile, *,
+                 joined: bool = False) -> tuple[Person, bool] | None:
     """Upsert a platform user into the directory; (person, created), or None when ignored.
 
     Matches by linked account, then by email, else creates. Bots are ignored; deleted users and
-    guests are only updated when already in the directory, never created.
+    guests are only updated when already in the directory, never created. When the user just
+    joined (joined=True) and is created without a start date, today becomes their start date.
     """
     if profile.is_bot:
         return None
@@ -251,6 +252,10 @@ def sync_profile(deps: Deps, workspace_id: str, profile: Profile) -> tuple[Perso
             person = Person(id=_new_id(), workspace_id=workspace_id,
                             name=profile.name.strip() or profile.external_id)
         updated = _apply_profile(uow, person, profile)
+        if created and joined and updated.start_date is None:
+            # The best start date we have, saved with the person: a retried join (they exist
+            # now) still sees a new hire instead of established staff without a start date.
+            updated = replace(updated, start_date=_today(deps, updated))
         if created or updated != person:
             uow.people.save(updated)
         if not linked:
@@ -262,7 +267,7 @@ def sync_profile(deps: Deps, workspace_id: str, profile: Profile) -> tuple[Perso
 
 def person_joined(deps: Deps, workspace_id: str, profile: Profile) -> Person | None:
     """A user joined the platform: sync them and start onboarding if they are a new hire."""
-    synced = sync_profile(deps, workspace_id, profile)
+    synced = sync_profile(deps, workspace_id, profile, joined=True)
     if synced is None:
         return None
     person, created = synced
