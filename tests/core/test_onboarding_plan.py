@@ -124,10 +124,28 @@ def test_a_late_start_keeps_the_welcome_and_recent_steps_and_skips_stale_ones() 
     assert runs["welcome"].status is StepStatus.PENDING
     assert runs["meet-your-people"].status is StepStatus.PENDING
     assert runs["buddy-heads-up"].status is StepStatus.SKIPPED
-    assert runs["setup-checklist"].status is StepStatus.SKIPPED
+    assert runs["setup-checklist"].status is StepStatus.PENDING  # its tasks are still useful
+    assert runs["useful-links"].status is StepStatus.SKIPPED
     assert runs["checkin-day-3"].status is StepStatus.PENDING  # Thursday 15:00, 11 hours ago
     assert runs["checkin-week-1"].status is StepStatus.PENDING
-    assert runs["prepare-first-week"].status is StepStatus.SKIPPED
+    assert runs["prepare-first-week"].status is StepStatus.SKIPPED  # day 0 is long past
+
+
+@pytest.mark.parametrize(("now", "status"), [
+    (datetime(2026, 3, 6, 12, 0, tzinfo=UTC), StepStatus.PENDING),  # Friday, two days late
+    (datetime(2026, 3, 8, 23, 30, tzinfo=UTC), StepStatus.PENDING),  # still Sunday in London
+    (datetime(2026, 3, 9, 0, 30, tzinfo=UTC), StepStatus.SKIPPED),  # Monday in London
+])
+def test_a_late_import_keeps_the_managers_pre_start_prompt_until_day_zero_begins_for_them(
+        now: datetime, status: StepStatus) -> None:
+    steps = load_library().default().steps
+    onboarding = _onboarding(MON)  # the prompt was due Wednesday 4 March, 10:00 in London
+
+    runs = {r.step_id: r for r in plan_steps(onboarding, steps, _person("hire", "Pacific/Auckland"),
+                                             _person("boss", "Europe/London"), None, now)}
+
+    assert runs["prepare-first-week"].due_at == datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
+    assert runs["prepare-first-week"].status is status
 
 
 def test_steps_for_a_missing_manager_or_buddy_are_skipped_and_others_use_their_zone() -> None:

@@ -9,18 +9,16 @@ import pytest
 from teamwell.bot.storage.uow import SqlUnitOfWorkFactory
 from teamwell.core.actions import ActionId, pack
 from teamwell.core.clock import FakeClock
-from teamwell.core.errors import InvalidInput, NotAllowed, UnknownAction, UnknownPerson
+from teamwell.core.errors import InvalidInput, NotAllowed, UnknownAction
 from teamwell.core.onboarding import Onboarding, StepStatus
 from teamwell.handlers.onboarding import (
     checkin_comment_form,
     complete_task,
-    home_blocks,
-    progress_message,
     record_checkin_comment,
     record_checkin_score,
     request_help,
 )
-from tests.handlers.onboarding_world import World, build_world, button, buttons, plain, utc
+from tests.handlers.onboarding_world import World, build_world, button, buttons, utc
 
 
 @pytest.fixture
@@ -246,25 +244,3 @@ def test_forged_or_stale_button_values_are_refused_kindly(world: World, value: s
         handler(world.deps, world.ws, "aroha", forged)
 
     assert "didn't change anything" in refused.value.user_message
-
-
-def test_the_home_tab_shows_your_progress_and_your_reports_progress(world: World) -> None:
-    _, aroha = _start_team(world)
-    world.run_until(utc(2026, 3, 11, 2))
-    checkin = world.one(f"onb:{aroha.id}:checkin-day-3").message
-    record_checkin_score(world.deps, world.ws, "aroha", button(checkin, "4 · Good").value)
-
-    manager = plain(home_blocks(world.deps, world.ws, "maya"))
-    own = plain(home_blocks(world.deps, world.ws, "aroha"))
-    nothing = plain(home_blocks(world.deps, world.ws, "ben"))
-
-    assert "New starters on your team" in manager
-    assert "Aroha · started Fri 6 Mar 2026 · 7 of 13 steps · 0 of 5 tasks done" in manager
-    assert "Luis · started Mon 9 Mar 2026" in manager
-    assert "Quick check-in: your first few days: 4 · Good" in manager
-    assert "Your onboarding" in own and "Next: Check-in: your first week and a bit" in own
-    assert "Nothing here yet" in nothing
-    assert progress_message(world.deps, world.ws, "aroha").blocks == home_blocks(
-        world.deps, world.ws, "aroha")
-    with pytest.raises(UnknownPerson):
-        home_blocks(world.deps, world.ws, "nobody")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -14,7 +15,12 @@ from teamwell.core.clock import FakeClock
 from teamwell.core.copy import intro_message
 from teamwell.core.errors import InvalidSequence, UnknownPerson
 from teamwell.core.onboarding import OnboardingStatus, StepStatus
-from teamwell.handlers.onboarding import run_due_steps, send_due_reminders, start_onboarding
+from teamwell.handlers.onboarding import (
+    due_steps_left,
+    run_due_steps,
+    send_due_reminders,
+    start_onboarding,
+)
 from teamwell.handlers.onboarding_jobs import send_step
 from tests.handlers.onboarding_world import AUCKLAND, LOS_ANGELES, World, build_world, utc
 
@@ -133,6 +139,22 @@ def test_two_ticks_at_once_in_two_units_of_work_send_each_step_once(world: World
     assert sum(k.startswith("onb:") for k in keys) == len(due)
 
 
+def test_due_steps_go_out_in_small_batches_and_the_caller_can_tell_when_none_are_left(
+        world: World) -> None:
+    world.start("luis")
+    world.start("aroha")
+    world.clock.set(utc(2026, 3, 10, 17))
+    batches = []
+
+    while due_steps_left(world.deps):
+        batches.append(run_due_steps(world.deps, limit=3))
+
+    assert inspect.signature(run_due_steps).parameters["limit"].default == 50
+    assert len(batches) > 2 and all(0 < sent <= 3 for sent in batches)
+    assert sum(batches) == sum(s.key.startswith("onb:") for s in world.outbox())
+    assert run_due_steps(world.deps) == 0
+
+
 def test_starting_twice_returns_the_same_onboarding_and_schedules_once(world: World) -> None:
     first = world.start("aroha")
     second = world.start("aroha", date(2026, 4, 1))
@@ -177,7 +199,8 @@ def test_unknown_people_and_sequences_are_refused(world: World) -> None:
         start_onboarding(world.deps, world.ws, "aroha", sequence_id="engineering")
 
 
-def test_a_late_start_sends_the_welcome_at_once_and_skips_stale_steps(world: World) -> None:
+def test_a_late_start_sends_the_welcome_and_the_checklist_at_once_and_skips_stale_steps(
+        world: World) -> None:
     onboarding = world.start("aroha", date(2026, 2, 23))  # a week ago, a Monday
 
     world.run_until(utc(2026, 3, 2, 9))
@@ -186,8 +209,24 @@ def test_a_late_start_sends_the_welcome_at_once_and_skips_stale_steps(world: Wor
         status = {s.step_id: s.status for s in uow.onboardings.steps(world.ws, onboarding.id)}
     assert status["welcome"] is StepStatus.SENT
     assert status["meet-your-people"] is StepStatus.SENT
-    assert status["setup-checklist"] is StepStatus.SKIPPED
+    assert status["setup-checklist"] is StepStatus.SENT  # its tasks are still worth doing
+    assert status["useful-links"] is StepStatus.SKIPPED
     assert status["checkin-day-3"] is StepStatus.SKIPPED
+    assert status["prepare-first-week"] is StepStatus.SKIPPED  # day 0 has long begun
     assert status["checkin-week-1"] is StepStatus.PENDING  # Wednesday 4 March, still ahead
     assert [s.key for s in world.outbox("aroha")] == [
-        "intro:aroha", f"onb:{onboarding.id}:welcome", f"onb:{onboarding.id}:meet-your-people"]
+        "intro:aroha", f"onb:{onboarding.id}:welcome", f"onb:{onboarding.id}:meet-your-people",
+        f"onb:{onboarding.id}:setup-checklist"]
+    assert all(s.created_at == utc(2026, 3, 2, 8, 30) for s in world.outbox("aroha"))
+
+
+def test_an_import_two_days_before_the_start_still_prompts_the_manager_at_the_next_tick(
+        world: World) -> None:
+    world.clock.set(utc(2026, 3, 6, 12))  # Friday; the prompt was due Wednesday in London
+
+    luis = world.start("luis")  # day 0 is Monday 9 March
+    world.run_until(utc(2026, 3, 6, 12, 30))
+
+    prompt = world.one(f"onb:{luis.id}:prepare-first-week")
+    assert (prompt.recipient_id, prompt.created_at) == ("maya", utc(2026, 3, 6, 12, 30))
+    assert "Luis starts soon" in prompt.text

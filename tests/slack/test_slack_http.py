@@ -290,3 +290,14 @@ async def test_health_check_answers(slack_world: SlackWorld) -> None:
         assert resp.status == 200
     async with slack_world.session.get(slack_world.server.make_url("/readyz")) as resp:
         assert resp.status == 200
+
+
+async def test_a_new_hire_can_stop_her_onboarding_messages_with_a_command(
+        slack_world: SlackWorld) -> None:
+    await _hire_joins(slack_world)
+    status, body = await slack_world.command("UNIA", "stop")
+    assert status == 200 and "stop" in str(body).lower()
+    slack_world.clock.advance(timedelta(days=10))
+    await slack_world.tick()
+    assert not any("Welcome" in t for t in slack_world.texts_to("UNIA"))
+    assert not any("Nia" in t for t in slack_world.texts_to("UBEN"))

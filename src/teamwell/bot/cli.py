@@ -43,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     start.add_argument("--date", help="start date YYYY-MM-DD (default: their start date)")
     start.add_argument("--sequence", default="default")
     start.add_argument("--slack-team")
+    stop = onb.add_parser("stop", help="stop someone's onboarding messages")
+    stop.add_argument("email")
+    stop.add_argument("--slack-team")
     check = onb.add_parser("check", help="validate a sequence file")
     check.add_argument("file")
 

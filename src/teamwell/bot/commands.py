@@ -151,7 +151,7 @@ def _read_csv(path: Path) -> str:
 
 
 def onboarding(args: argparse.Namespace) -> int:
-    """`teamwell onboarding start EMAIL` and `teamwell onboarding check FILE`."""
+    """`teamwell onboarding start|stop EMAIL` and `teamwell onboarding check FILE`."""
     from teamwell.surveys.onboarding import load_sequence
 
     if args.onb_cmd == "check":
@@ -166,6 +166,13 @@ def onboarding(args: argparse.Namespace) -> int:
         person = uow.people.by_email(ws, args.email)
     if person is None:
         raise CommandError(f"nobody with email {args.email!r} in the directory")
+    if args.onb_cmd == "stop":
+        from teamwell.handlers.onboarding import stop_onboarding_for
+
+        stopped = stop_onboarding_for(wired.deps, ws, person.id)
+        print(f"onboarding messages for {person.name} "
+              + ("stopped" if stopped else "were not running"))
+        return 0
     try:
         start = date.fromisoformat(args.date) if args.date else None
     except ValueError as exc:

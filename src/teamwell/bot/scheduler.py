@@ -9,15 +9,22 @@ from datetime import UTC
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from teamwell.handlers.deps import Deps
-from teamwell.handlers.onboarding import run_due_steps, send_due_reminders
+from teamwell.handlers.onboarding import due_steps_left, run_due_steps, send_due_reminders
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 60
+MAX_BATCHES = 20  # per tick; what is left waits a minute
 
 
 async def onboarding_tick(deps: Deps) -> int:
     """Send due onboarding steps and reminders (in a worker thread: storage is synchronous)."""
-    sent = await asyncio.to_thread(run_due_steps, deps)
+    sent = 0
+    # Small batches, so that on SQLite's single database thread a click never waits long.
+    for _ in range(MAX_BATCHES):
+        batch = await asyncio.to_thread(run_due_steps, deps)
+        sent += batch
+        if not batch or not await asyncio.to_thread(due_steps_left, deps):
+            break
     reminded = await asyncio.to_thread(send_due_reminders, deps)
     if sent or reminded:
         log.info("onboarding tick: %d steps, %d reminders queued", sent, reminded)

@@ -7,6 +7,12 @@ from teamwell.core.messages import Bold, Context, Header, Message, Section, text
 BOT_NAME = "Teamwell"
 
 
+def bot_notice() -> Context:
+    """A one-line reminder that this is a bot, for screens that may be someone's first contact."""
+    return Context(text(f"I'm {BOT_NAME}, a bot. /teamwell privacy shows what I keep and who "
+                        "sees it."))
+
+
 def intro_message() -> Message:
     """The first message anyone gets: a bot, what it collects, who sees what, how to opt out."""
     return Message(

@@ -83,6 +83,15 @@ def skipped_for_lateness(due_at: datetime, now: datetime, always_send: bool) -> 
     return not always_send and due_at < now - LATE_GRACE
 
 
+def worth_sending_late(step: Step, day0: date, now: datetime, zone: tzinfo) -> bool:
+    """True for steps that still help when an onboarding starts more than a day after them."""
+    # The new hire's day-0 steps (the welcome always arrives), checklists (their tasks stay
+    # useful), and pre-start prompts while day 0 has not begun in the recipient's zone.
+    if step.kind is StepKind.CHECKLIST or (step.to is Audience.NEW_HIRE and step.day == 0):
+        return True
+    return step.day < 0 and now.astimezone(zone).date() < day0
+
+
 def reminder_moment(sent_at: datetime, at: time, zone: tzinfo, number: int) -> datetime | None:
     """When reminder number (1-based) of a checklist sent at sent_at is due; None past the cap."""
     if not 1 <= number <= MAX_REMINDERS:
@@ -148,17 +157,17 @@ def plan_steps(onboarding: Onboarding, steps: Iterable[Step], hire: Person,
     """Schedule every step of a sequence, skipping those nobody can receive or that are stale.
 
     A step is due on its local date at its local time in its recipient's zone. Steps due more
-    than a day before the onboarding is started are skipped, except the new hire's day-0 steps:
-    the welcome always arrives.
+    than a day before now are skipped unless worth_sending_late; the rest go at the next tick.
     """
     recipients = {Audience.NEW_HIRE: hire, Audience.MANAGER: manager, Audience.BUDDY: buddy}
+    day0 = day_zero(onboarding.start_date)
     runs: list[StepRun] = []
     for step in steps:
         recipient = recipients[step.to]
         zone = (recipient or hire).zone
         due = due_moment(onboarding.start_date, step.day, step.calendar, step.at, zone)
-        welcome = step.to is Audience.NEW_HIRE and step.day == 0
-        skip = recipient is None or skipped_for_lateness(due, now, always_send=welcome)
+        keep = worth_sending_late(step, day0, now, zone)
+        skip = recipient is None or skipped_for_lateness(due, now, always_send=keep)
         runs.append(StepRun(onboarding.id, step.id, recipient.id if recipient else NOBODY, due,
                             StepStatus.SKIPPED if skip else StepStatus.PENDING))
     return tuple(runs)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from teamwell.core.actions import ActionId, pack
+from teamwell.core.copy import bot_notice
 from teamwell.core.messages import (
     Actions,
     Block,
@@ -25,7 +26,7 @@ from teamwell.core.messages import (
     TextField,
     text,
 )
-from teamwell.core.onboarding import Onboarding, TaskState
+from teamwell.core.onboarding import Onboarding, OnboardingStatus, TaskState
 from teamwell.core.onboarding_cast import Cast, fill, fill_plain, visibility
 from teamwell.core.onboarding_plan import MAX_REMINDERS, Progress
 from teamwell.core.people import Person
@@ -215,7 +216,8 @@ def _day(day: date) -> str:
 def progress_section(view: ProgressView) -> tuple[Block, ...]:
     """One person's progress: steps, tasks, check-in answers and what comes next."""
     p, seq, zone = view.progress, view.sequence, view.person.zone
-    state = "finished" if p.finished else f"started {_day(p.day0)}"
+    stopped = p.status is OnboardingStatus.CANCELLED
+    state = "stopped" if stopped else "finished" if p.finished else f"started {_day(p.day0)}"
     lines: list[Block] = [Section(text(
         Bold(view.person.name), f" · {state} · {p.steps_sent} of {p.steps_planned} steps · "
         f"{p.tasks_done} of {p.tasks_total} tasks done"))]
@@ -229,27 +231,37 @@ def progress_section(view: ProgressView) -> tuple[Block, ...]:
         comment = f" · \"{answer.comment}\"" if answer.comment else ""
         title = fill_plain(step.title, alone) if step else answer.step_id
         lines.append(Context(text(f"{title}: {score}{comment}")))
-    if p.next_step and not p.finished:
+    if p.next_step and not p.finished and not stopped:
         step = seq.step(p.next_step.step_id)
         title = fill_plain(step.title, alone) if step else "next step"
         lines.append(Context(text(f"Next: {title}, {_day(p.next_step.due_at.astimezone(zone))}")))
     return tuple(lines)
 
 
-def progress_blocks(own: ProgressView | None, reports: Iterable[ProgressView]) -> tuple[Block, ...]:
-    """The Home tab: the person's own onboarding and, for managers, each report's."""
-    team = tuple(reports)
-    blocks: list[Block] = [Header("Onboarding")]
+def _group(title: str, views: tuple[ProgressView, ...], after: bool) -> list[Block]:
+    if not views:
+        return []
+    blocks: list[Block] = [Divider()] if after else []
+    blocks.append(Section(text(Bold(title))))
+    for view in views:
+        blocks.extend(progress_section(view))
+    return blocks
+
+
+def progress_blocks(own: ProgressView | None, reports: Iterable[ProgressView],
+                    buddies: Iterable[ProgressView] = ()) -> tuple[Block, ...]:
+    """The Home tab: the person's own onboarding, their reports' and the hires they buddy."""
+    team, pals = tuple(reports), tuple(buddies)
+    blocks: list[Block] = [Header("Onboarding"), bot_notice()]
     if own:
         blocks.append(Section(text(Bold("Your onboarding"))))
         blocks.extend(progress_section(own))
-    if team:
-        if own:
-            blocks.append(Divider())
-        blocks.append(Section(text(Bold("New starters on your team"))))
-        for view in team:
-            blocks.extend(progress_section(view))
-    if not own and not team:
+        if own.progress.status is OnboardingStatus.CANCELLED:
+            blocks.append(Context(text("Your onboarding messages are stopped. To restart them, "
+                                       "ask your manager or HR team.")))
+    blocks.extend(_group("New starters on your team", team, after=bool(own)))
+    blocks.extend(_group("New starters you're a buddy to", pals, after=bool(own or team)))
+    if not own and not team and not pals:
         blocks.append(Section(text("Nothing here yet. When you or someone on your team starts "
                                    "onboarding, their progress shows up here.")))
     blocks.append(Context(text("Check-in answers are seen by the new starter, their manager and "

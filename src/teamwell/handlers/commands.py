@@ -20,8 +20,8 @@ def _unknown(word: str) -> Message:
 
 
 def command_reply(deps: Deps, workspace_id: str, person_id: str, command_text: str) -> Message:
-    """Answer a text command: help, privacy or onboarding progress."""
-    from teamwell.handlers.onboarding import progress_message
+    """Answer a text command: help, privacy, onboarding progress, or stop onboarding."""
+    from teamwell.handlers.onboarding import progress_message, stop_onboarding
 
     words = command_text.strip().lower().split()
     if len(command_text) > MAX_COMMAND_LENGTH:
@@ -31,8 +31,11 @@ def command_reply(deps: Deps, workspace_id: str, person_id: str, command_text: s
         return help_message()
     if words[0] == "privacy":
         return privacy_message()
-    if words[0] in ("onboarding", "progress"):
+    if words[0] in ("onboarding", "progress") and words[1:2] != ["stop"]:
         return progress_message(deps, workspace_id, person_id)
+    if words[0] in ("stop", "onboarding"):
+        reply = stop_onboarding(deps, workspace_id, person_id)
+        return Message(fallback=reply, blocks=(Section(text(reply)),))
     return _unknown(words[0])
 
 

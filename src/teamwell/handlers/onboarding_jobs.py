@@ -29,8 +29,14 @@ from teamwell.surveys.onboarding import StepKind
 log = logging.getLogger("teamwell.handlers.onboarding")
 
 
-def run_due_steps(deps: Deps, limit: int = 500) -> int:
-    """Send every onboarding step due now, across workspaces; returns how many were sent."""
+# Each batch holds the (on SQLite, single) database thread; keep it short so clicks interleave.
+STEP_BATCH = 50
+
+
+def run_due_steps(deps: Deps, limit: int = STEP_BATCH) -> int:
+    """Send up to limit due steps, across workspaces; returns how many were sent (not tried)."""
+    # Skipped and failed steps use up the limit but are not counted: callers loop on
+    # due_steps_left (with a cap, since a step that keeps failing stays due).
     with deps.uow() as uow:
         due = uow.onboardings.due_steps(deps.clock.now(), limit)
     sent = 0
@@ -41,6 +47,12 @@ def run_due_steps(deps: Deps, limit: int = 500) -> int:
             # One broken row must not hold up everyone else's onboarding; it is retried next tick.
             log.exception("onboarding step %s/%s failed", run.onboarding_id, run.step_id)
     return sent
+
+
+def due_steps_left(deps: Deps) -> bool:
+    """True when some onboarding step is due now and still pending (failed ones included)."""
+    with deps.uow() as uow:
+        return bool(uow.onboardings.due_steps(deps.clock.now(), 1))
 
 
 def _finish_if_done(uow: UnitOfWork, onboarding: Onboarding) -> None:
@@ -102,7 +114,7 @@ def send_step(deps: Deps, workspace_id: str, run: StepRun) -> bool:
         return True
 
 
-def send_due_reminders(deps: Deps, limit: int = 500) -> int:
+def send_due_reminders(deps: Deps, limit: int = STEP_BATCH) -> int:
     """Nudge new hires about checklist tasks still open; returns how many reminders were queued."""
     with deps.uow() as uow:
         due = uow.onboardings.due_reminders(deps.clock.now(), limit)

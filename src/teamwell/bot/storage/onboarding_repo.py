@@ -129,6 +129,16 @@ class SqlOnboardings:
         ).values(status=status.value, sent_at=when))
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    def reopen_step(self, workspace_id: str, run: StepRun) -> bool:
+        result = self.s.execute(update(OnboardingStepRow).where(
+            OnboardingStepRow.workspace_id == workspace_id,
+            OnboardingStepRow.onboarding_id == run.onboarding_id,
+            OnboardingStepRow.step_id == run.step_id,
+            OnboardingStepRow.status == StepStatus.SKIPPED.value,
+        ).values(status=StepStatus.PENDING.value, recipient_id=run.recipient_id,
+                 due_at=run.due_at, sent_at=None))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
     def add_tasks(self, workspace_id: str, tasks: Sequence[TaskState]) -> None:
         for t in tasks:
             insert_ignore(self.s, OnboardingTaskRow, {
@@ -187,17 +197,23 @@ class SqlOnboardings:
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def save_checkin(self, workspace_id: str, checkin: CheckIn) -> None:
-        row = self.s.get(CheckInRow, (workspace_id, checkin.onboarding_id, checkin.step_id))
-        if row is None:
-            row = CheckInRow(workspace_id=workspace_id, onboarding_id=checkin.onboarding_id,
-                             step_id=checkin.step_id)
-            self.s.add(row)
-        row.answered_at = checkin.answered_at
-        if checkin.score is not None:
-            row.score = checkin.score
-        if checkin.comment is not None:
-            row.comment = checkin.comment
-        self.s.flush()
+        c = checkin
+        # Insert-or-nothing, then update: atomic on both databases, so a double click on a new
+        # check-in waits for the first answer instead of failing on its primary key.
+        if insert_ignore(self.s, CheckInRow, {
+            "workspace_id": workspace_id, "onboarding_id": c.onboarding_id, "step_id": c.step_id,
+            "answered_at": c.answered_at, "score": c.score, "comment": c.comment,
+        }):
+            return
+        values: dict[str, object] = {"answered_at": c.answered_at}
+        if c.score is not None:
+            values["score"] = c.score
+        if c.comment is not None:
+            values["comment"] = c.comment
+        self.s.execute(update(CheckInRow).where(
+            CheckInRow.workspace_id == workspace_id, CheckInRow.onboarding_id == c.onboarding_id,
+            CheckInRow.step_id == c.step_id,
+        ).values(**values))
 
     def checkins(self, workspace_id: str, onboarding_id: str) -> list[CheckIn]:
         q = select(CheckInRow).where(
