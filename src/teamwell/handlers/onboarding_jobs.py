@@ -31,6 +31,7 @@ log = logging.getLogger("teamwell.handlers.onboarding")
 
 # Each batch holds the (on SQLite, single) database thread; keep it short so clicks interleave.
 STEP_BATCH = 50
+MAX_STEP_FAILURES = 5
 
 
 def run_due_steps(deps: Deps, limit: int = STEP_BATCH) -> int:
@@ -43,10 +44,28 @@ def run_due_steps(deps: Deps, limit: int = STEP_BATCH) -> int:
     for workspace_id, run in due:
         try:
             sent += send_step(deps, workspace_id, run)
-        except Exception:
+        except Exception as exc:  # noqa: BLE001 - counted and logged in _step_failed
             # One broken row must not hold up everyone else's onboarding; it is retried next tick.
-            log.exception("onboarding step %s/%s failed", run.onboarding_id, run.step_id)
+            _step_failed(deps, workspace_id, run, exc)
     return sent
+
+
+def _step_failed(deps: Deps, workspace_id: str, run: StepRun, exc: Exception) -> None:
+    """Count a failure; the first is logged in full, the fifth gives the step up."""
+    where = f"onboarding step {run.onboarding_id}/{run.step_id}"
+    with deps.uow() as uow:
+        failures = uow.onboardings.record_step_failure(workspace_id, run.onboarding_id,
+                                                       run.step_id)
+        if failures >= MAX_STEP_FAILURES:
+            uow.onboardings.mark_step(workspace_id, run.onboarding_id, run.step_id,
+                                      StepStatus.SKIPPED, deps.clock.now())
+        uow.commit()
+    if failures <= 1:
+        log.error("%s failed; it is retried at the next tick", where, exc_info=exc)
+    elif failures >= MAX_STEP_FAILURES:
+        log.error("%s skipped after %d failures: %s", where, failures, exc)
+    else:
+        log.warning("%s failed again (%d): %s", where, failures, exc)
 
 
 def due_steps_left(deps: Deps) -> bool:

@@ -139,6 +139,15 @@ class SqlOnboardings:
                  due_at=run.due_at, sent_at=None))
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    def record_step_failure(self, workspace_id: str, onboarding_id: str, step_id: str) -> int:
+        result = self.s.execute(update(OnboardingStepRow).where(
+            OnboardingStepRow.workspace_id == workspace_id,
+            OnboardingStepRow.onboarding_id == onboarding_id,
+            OnboardingStepRow.step_id == step_id,
+            OnboardingStepRow.status == StepStatus.PENDING.value,
+        ).values(failures=OnboardingStepRow.failures + 1).returning(OnboardingStepRow.failures))
+        return int(result.scalar() or 0)
+
     def add_tasks(self, workspace_id: str, tasks: Sequence[TaskState]) -> None:
         for t in tasks:
             insert_ignore(self.s, OnboardingTaskRow, {

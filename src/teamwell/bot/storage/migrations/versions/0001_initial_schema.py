@@ -46,6 +46,7 @@ def upgrade() -> None:
     sa.Column('due_at', teamwell.bot.storage.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('sent_at', teamwell.bot.storage.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('failures', sa.Integer(), server_default='0', nullable=False),
     sa.PrimaryKeyConstraint('workspace_id', 'onboarding_id', 'step_id', name=op.f('pk_onboarding_steps'))
     )
     with op.batch_alter_table('onboarding_steps', schema=None) as batch_op:
