@@ -54,6 +54,7 @@ class SqlOnboardings:
         self.s = session
 
     def add(self, onboarding: Onboarding) -> bool:
+        """Insert the record unless it exists; True when inserted."""
         o = onboarding
         return insert_ignore(self.s, OnboardingRow, {
             "workspace_id": o.workspace_id, "id": o.id, "person_id": o.person_id,
@@ -62,6 +63,7 @@ class SqlOnboardings:
         })
 
     def get(self, workspace_id: str, onboarding_id: str) -> Onboarding | None:
+        """The record with this id in the workspace, or None."""
         row = self.s.get(OnboardingRow, (workspace_id, onboarding_id))
         return _onb(row) if row else None
 
@@ -75,12 +77,15 @@ class SqlOnboardings:
         return _onb(row) if row else None
 
     def active_for(self, workspace_id: str, person_id: str) -> Onboarding | None:
+        """The person's active onboarding, or None."""
         return self._for_person(workspace_id, person_id, active=True)
 
     def latest_for(self, workspace_id: str, person_id: str) -> Onboarding | None:
+        """The person's most recent onboarding, whatever its status, or None."""
         return self._for_person(workspace_id, person_id, active=False)
 
     def list_active(self, workspace_id: str) -> list[Onboarding]:
+        """Active onboardings of the workspace, earliest start first."""
         q = select(OnboardingRow).where(
             OnboardingRow.workspace_id == workspace_id,
             OnboardingRow.status == OnboardingStatus.ACTIVE.value,
@@ -88,11 +93,13 @@ class SqlOnboardings:
         return [_onb(r) for r in self.s.scalars(q)]
 
     def set_status(self, workspace_id: str, onboarding_id: str, status: str) -> None:
+        """Set an onboarding's status."""
         self.s.execute(update(OnboardingRow).where(
             OnboardingRow.workspace_id == workspace_id, OnboardingRow.id == onboarding_id
         ).values(status=OnboardingStatus(status).value))
 
     def add_steps(self, workspace_id: str, steps: Sequence[StepRun]) -> None:
+        """Store scheduled steps (existing ones are kept as they are)."""
         for st in steps:
             insert_ignore(self.s, OnboardingStepRow, {
                 "workspace_id": workspace_id, "onboarding_id": st.onboarding_id,
@@ -101,6 +108,7 @@ class SqlOnboardings:
             })
 
     def steps(self, workspace_id: str, onboarding_id: str) -> list[StepRun]:
+        """An onboarding's steps, in due order."""
         q = select(OnboardingStepRow).where(
             OnboardingStepRow.workspace_id == workspace_id,
             OnboardingStepRow.onboarding_id == onboarding_id,
@@ -108,10 +116,12 @@ class SqlOnboardings:
         return [_step(r) for r in self.s.scalars(q)]
 
     def step(self, workspace_id: str, onboarding_id: str, step_id: str) -> StepRun | None:
+        """One step of an onboarding, or None."""
         row = self.s.get(OnboardingStepRow, (workspace_id, onboarding_id, step_id))
         return _step(row) if row else None
 
     def due_steps(self, now: datetime, limit: int = 500) -> list[tuple[str, StepRun]]:
+        """Pending steps due by now, across workspaces, oldest first."""
         q = select(OnboardingStepRow).where(
             OnboardingStepRow.status == StepStatus.PENDING.value, OnboardingStepRow.due_at <= now
         ).order_by(OnboardingStepRow.due_at, OnboardingStepRow.step_id).limit(limit)
@@ -121,6 +131,7 @@ class SqlOnboardings:
         self, workspace_id: str, onboarding_id: str, step_id: str, status: StepStatus,
         when: datetime,
     ) -> bool:
+        """Move a pending step to status; False when it was no longer pending."""
         result = self.s.execute(update(OnboardingStepRow).where(
             OnboardingStepRow.workspace_id == workspace_id,
             OnboardingStepRow.onboarding_id == onboarding_id,
@@ -130,6 +141,7 @@ class SqlOnboardings:
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def reopen_step(self, workspace_id: str, run: StepRun) -> bool:
+        """Make a skipped step pending again; False when it was not skipped."""
         result = self.s.execute(update(OnboardingStepRow).where(
             OnboardingStepRow.workspace_id == workspace_id,
             OnboardingStepRow.onboarding_id == run.onboarding_id,
@@ -140,6 +152,7 @@ class SqlOnboardings:
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def record_step_failure(self, workspace_id: str, onboarding_id: str, step_id: str) -> int:
+        """Count a failed attempt at a pending step; returns the count so far."""
         result = self.s.execute(update(OnboardingStepRow).where(
             OnboardingStepRow.workspace_id == workspace_id,
             OnboardingStepRow.onboarding_id == onboarding_id,
@@ -149,6 +162,7 @@ class SqlOnboardings:
         return int(result.scalar() or 0)
 
     def add_tasks(self, workspace_id: str, tasks: Sequence[TaskState]) -> None:
+        """Store checklist tasks (existing ones are kept as they are)."""
         for t in tasks:
             insert_ignore(self.s, OnboardingTaskRow, {
                 "workspace_id": workspace_id, "onboarding_id": t.onboarding_id,
@@ -158,6 +172,7 @@ class SqlOnboardings:
             })
 
     def tasks(self, workspace_id: str, onboarding_id: str) -> list[TaskState]:
+        """An onboarding's checklist tasks."""
         q = select(OnboardingTaskRow).where(
             OnboardingTaskRow.workspace_id == workspace_id,
             OnboardingTaskRow.onboarding_id == onboarding_id,
@@ -173,6 +188,7 @@ class SqlOnboardings:
     def mark_task_done(
         self, workspace_id: str, onboarding_id: str, step_id: str, task_id: str, when: datetime
     ) -> bool:
+        """Tick a task; False when it was already done."""
         where = self._task_where(workspace_id, onboarding_id, step_id, task_id)
         result = self.s.execute(update(OnboardingTaskRow).where(
             and_(*where), OnboardingTaskRow.done_at.is_(None)  # type: ignore[arg-type]
@@ -183,12 +199,14 @@ class SqlOnboardings:
         self, workspace_id: str, onboarding_id: str, step_id: str, task_id: str,
         next_at: datetime | None,
     ) -> None:
+        """Set when an open task is next reminded (None: never)."""
         where = self._task_where(workspace_id, onboarding_id, step_id, task_id)
         self.s.execute(update(OnboardingTaskRow).where(
             and_(*where), OnboardingTaskRow.done_at.is_(None)  # type: ignore[arg-type]
         ).values(next_reminder_at=next_at))
 
     def due_reminders(self, now: datetime, limit: int = 500) -> list[tuple[str, TaskState]]:
+        """Open tasks whose reminder is due by now, across workspaces."""
         q = select(OnboardingTaskRow).where(
             OnboardingTaskRow.done_at.is_(None), OnboardingTaskRow.next_reminder_at <= now
         ).order_by(OnboardingTaskRow.next_reminder_at).limit(limit)
@@ -198,6 +216,7 @@ class SqlOnboardings:
         self, workspace_id: str, onboarding_id: str, step_id: str, task_id: str,
         sent_before: int, next_at: datetime | None,
     ) -> bool:
+        """Count a reminder if sent_before still holds; False when someone else did."""
         where = self._task_where(workspace_id, onboarding_id, step_id, task_id)
         result = self.s.execute(update(OnboardingTaskRow).where(
             and_(*where),  # type: ignore[arg-type]
@@ -206,6 +225,7 @@ class SqlOnboardings:
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def save_checkin(self, workspace_id: str, checkin: CheckIn) -> None:
+        """Store a check-in answer; a new score or comment replaces the old one."""
         c = checkin
         # Insert-or-nothing, then update: atomic on both databases, so a double click on a new
         # check-in waits for the first answer instead of failing on its primary key.
@@ -225,6 +245,7 @@ class SqlOnboardings:
         ).values(**values))
 
     def checkins(self, workspace_id: str, onboarding_id: str) -> list[CheckIn]:
+        """An onboarding's check-in answers."""
         q = select(CheckInRow).where(
             CheckInRow.workspace_id == workspace_id, CheckInRow.onboarding_id == onboarding_id
         ).order_by(CheckInRow.answered_at)
@@ -233,6 +254,7 @@ class SqlOnboardings:
                 for r in self.s.scalars(q)]
 
     def add_help_request(self, workspace_id: str, request: HelpRequest) -> None:
+        """Store a help request."""
         self.s.add(HelpRequestRow(
             workspace_id=workspace_id, id=request.id, onboarding_id=request.onboarding_id,
             step_id=request.step_id, helper_id=request.helper_id,
@@ -241,6 +263,7 @@ class SqlOnboardings:
         self.s.flush()
 
     def help_requests(self, workspace_id: str, onboarding_id: str) -> list[HelpRequest]:
+        """An onboarding's help requests, oldest first."""
         q = select(HelpRequestRow).where(
             HelpRequestRow.workspace_id == workspace_id,
             HelpRequestRow.onboarding_id == onboarding_id,

@@ -8,10 +8,10 @@ posted, and the sender looks for it in Slack before posting again.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
@@ -26,6 +26,8 @@ UowFactory = UnitOfWorkFactory | SqlUnitOfWorkFactory
 
 PENDING, SENDING = OutboxStatus.PENDING.value, OutboxStatus.SENDING.value
 SENT, FAILED = OutboxStatus.SENT.value, OutboxStatus.FAILED.value
+UNFINISHED = (PENDING, SENDING)
+LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
 ERROR_MAX = 500
 
 
@@ -85,6 +87,36 @@ def _fenced(claim: Claimed) -> ColumnElement[bool]:
                 OutboxRow.claimed_until == claim.lease_until)
 
 
+def _due(now: datetime) -> ColumnElement[bool]:
+    return or_(and_(OutboxRow.status == PENDING, OutboxRow.not_before <= now),
+               and_(OutboxRow.status == SENDING, OutboxRow.claimed_until < now))
+
+
+def _same_lane(other: type[OutboxRow]) -> ColumnElement[bool]:
+    # Exactly one of recipient_id and channel is set, and NULL never equals NULL.
+    return and_(other.workspace_id == OutboxRow.workspace_id,
+                or_(other.recipient_id == OutboxRow.recipient_id,
+                    other.channel == OutboxRow.channel))
+
+
+def _lane(row: OutboxRow) -> tuple[str, str | None, str | None]:
+    return row.workspace_id, row.recipient_id, row.channel
+
+
+def _due_runs(rows: Iterable[OutboxRow], now: datetime) -> list[OutboxRow]:
+    """Of unfinished rows in queue order, those before the first row of their lane not due."""
+    taken: list[OutboxRow] = []
+    stuck: set[tuple[str, str | None, str | None]] = set()
+    for row in rows:
+        lease = row.claimed_until
+        due = row.not_before <= now if row.status == PENDING else bool(lease and lease < now)
+        if due and _lane(row) not in stuck:
+            taken.append(row)
+        else:
+            stuck.add(_lane(row))
+    return taken
+
+
 class OutboxStore:
     """Claims and updates outbox rows of one platform's workspaces."""
 
@@ -92,34 +124,32 @@ class OutboxStore:
         self.uow_factory = uow_factory
         self.platform = platform
 
+    def _ours(self) -> ColumnElement[bool]:
+        return OutboxRow.workspace_id.in_(select(WorkspaceAccountRow.workspace_id).where(
+            WorkspaceAccountRow.platform == self.platform))
+
     def claim_due(self, now: datetime, lease: timedelta, limit: int,
                   skip_workspaces: Collection[str] = ()) -> list[Claimed]:
         """Claim up to limit due or in-doubt rows, in queue order, until now + lease."""
-        due = or_(and_(OutboxRow.status == PENDING, OutboxRow.not_before <= now),
-                  and_(OutboxRow.status == SENDING, OutboxRow.claimed_until < now))
-        ours = select(WorkspaceAccountRow.workspace_id).where(
-            WorkspaceAccountRow.platform == self.platform)
-        # Per recipient, messages go out in queue order (the notice about the bot comes first):
-        # a row waits while an earlier one of its lane is in a live sender's hands or waiting
-        # for a retry. (An earlier row that is due is claimed first by this same statement.)
-        earlier = aliased(OutboxRow)
-        behind = exists().where(
-            earlier.workspace_id == OutboxRow.workspace_id, earlier.seq < OutboxRow.seq,
-            or_(earlier.recipient_id == OutboxRow.recipient_id,
-                earlier.channel == OutboxRow.channel),
-            or_(and_(earlier.status == SENDING, earlier.claimed_until >= now),
-                and_(earlier.status == PENDING, earlier.attempts > 0, earlier.not_before > now)),
-        )
-        query = select(OutboxRow).where(due, OutboxRow.workspace_id.in_(ours), ~behind)
+        # Lanes (a person's DMs, a channel) are claimed whole, so that a row never goes out
+        # before an earlier one of its lane, even with several senders: first the due rows that
+        # head their lane, locked (SKIP LOCKED passes over another sender's; SQLite ignores it
+        # and runs one claim at a time, BEGIN IMMEDIATE), then, read afresh and locked, the
+        # rows of those lanes up to the first one that is not due.
+        first = select(func.min(OutboxRow.seq)).where(OutboxRow.status.in_(UNFINISHED)).group_by(
+            OutboxRow.workspace_id, OutboxRow.recipient_id, OutboxRow.channel)
+        heads = select(OutboxRow.seq).where(OutboxRow.seq.in_(first), _due(now), self._ours())
         if skip_workspaces:
-            query = query.where(OutboxRow.workspace_id.not_in(list(skip_workspaces)))
-        # SKIP LOCKED lets several senders share PostgreSQL; SQLite ignores it and serializes
-        # the whole transaction instead (BEGIN IMMEDIATE).
-        query = query.order_by(OutboxRow.seq).limit(limit).with_for_update(
+            heads = heads.where(OutboxRow.workspace_id.not_in(list(skip_workspaces)))
+        heads = heads.order_by(OutboxRow.seq).limit(limit).with_for_update(
             skip_locked=True, of=OutboxRow)
         until = now + lease
         with _session(self.uow_factory) as s:
-            rows = list(s.scalars(query))
+            earlier = aliased(OutboxRow)
+            lane_of = exists().where(earlier.seq.in_(list(s.scalars(heads))), _same_lane(earlier))
+            rows = _due_runs(s.scalars(select(OutboxRow).where(
+                OutboxRow.status.in_(UNFINISHED), lane_of,
+            ).order_by(OutboxRow.seq).limit(limit).with_for_update()), now)
             claimed = [Claimed(
                 id=r.id, seq=r.seq, workspace_id=r.workspace_id,
                 idempotency_key=r.idempotency_key, recipient_id=r.recipient_id,
@@ -172,12 +202,12 @@ class OutboxStore:
             values.update(status=PENDING, not_before=at, claimed_until=None)
         return self._apply(claim, **values)
 
-    def fail(self, claim: Claimed, error: str) -> bool:
-        """Give up on a row for good; the error is kept for `teamwell outbox status`."""
+    def fail(self, claim: Claimed, error: str, in_doubt: bool = False) -> bool:
+        """Give up on a row (in_doubt: its message may have been posted); the error is kept."""
+        # A failed row that keeps claimed_until may have been posted: retried, it is in doubt.
         return self._apply(claim, status=FAILED, last_error=error[:ERROR_MAX],
-                           attempts=claim.attempts + 1, claimed_until=None)
-
-    # --- lookups for rendering and addressing ---
+                           attempts=claim.attempts + 1,
+                           claimed_until=claim.lease_until if in_doubt else None)
 
     def recipient(self, workspace_id: str, person_id: str) -> Recipient | None:
         """The person's state and Slack account, or None when not in the directory."""
@@ -232,14 +262,14 @@ class OutboxStore:
                 OutboxRow.idempotency_key == idempotency_key)).first()
         return Delivered(row[0], row[1], row[2]) if row else None
 
-    def unfinished(self) -> int:
-        """How many of this platform's rows are pending or sending."""
-        ours = select(WorkspaceAccountRow.workspace_id).where(
-            WorkspaceAccountRow.platform == self.platform)
+    def next_due(self) -> datetime | None:
+        """When the earliest pending or sending row of this platform falls due; None if none."""
         with _session(self.uow_factory) as s:
-            return int(s.scalar(select(func.count()).select_from(OutboxRow).where(
-                OutboxRow.status.in_([PENDING, SENDING]),
-                OutboxRow.workspace_id.in_(ours))) or 0)
+            times = [s.scalar(select(func.min(column)).where(OutboxRow.status == status,
+                                                             self._ours()))
+                     for status, column in ((PENDING, OutboxRow.not_before),
+                                            (SENDING, OutboxRow.claimed_until))]
+        return min((t for t in times if t is not None), default=None)
 
 
 def status_counts(uow_factory: UowFactory, workspace_id: str | None = None
@@ -253,13 +283,15 @@ def status_counts(uow_factory: UowFactory, workspace_id: str | None = None
 
 
 def retry_failed(uow_factory: UowFactory, workspace_id: str | None = None) -> int:
-    """Queue failed rows again (their not_before is already past); return how many."""
+    """Queue failed rows again, those that may have been posted in doubt; return how many."""
     stmt = update(OutboxRow).where(OutboxRow.status == FAILED)
     if workspace_id is not None:
         stmt = stmt.where(OutboxRow.workspace_id == workspace_id)
+    maybe_posted = OutboxRow.claimed_until.is_not(None)
     with _session(uow_factory) as s:
-        result = s.execute(stmt.values(status=PENDING, attempts=0, claimed_until=None)
-                           .returning(OutboxRow.id))
-        count = len(result.all())
+        count = len(s.execute(stmt.where(maybe_posted).values(
+            status=SENDING, attempts=0, claimed_until=LONG_AGO).returning(OutboxRow.id)).all())
+        count += len(s.execute(stmt.where(~maybe_posted).values(
+            status=PENDING, attempts=0).returning(OutboxRow.id)).all())
         s.commit()
     return count

@@ -34,6 +34,7 @@ class SqlWorkspaces:
         self.s = session
 
     def ensure(self, platform: str, external_id: str, name: str) -> str:
+        """Return the record, creating it when new (safe when two callers race)."""
         found = self.find(platform, external_id)
         if found:
             return found
@@ -49,10 +50,12 @@ class SqlWorkspaces:
         return workspace_id
 
     def find(self, platform: str, external_id: str) -> str | None:
+        """The workspace id for a platform workspace, or None."""
         row = self.s.get(WorkspaceAccountRow, (platform, external_id))
         return row.workspace_id if row else None
 
     def all_ids(self) -> list[str]:
+        """Every workspace id."""
         return list(self.s.scalars(select(WorkspaceRow.id).order_by(WorkspaceRow.id)))
 
 
@@ -71,32 +74,38 @@ class SqlPeople:
         self.s = session
 
     def get(self, workspace_id: str, person_id: str) -> Person | None:
+        """The record with this id in the workspace, or None."""
         row = self.s.get(PersonRow, (workspace_id, person_id))
         return _to_person(row) if row else None
 
     def by_email(self, workspace_id: str, email: str) -> Person | None:
+        """The person with this email (case-insensitive), or None."""
         row = self.s.scalars(select(PersonRow).where(
             PersonRow.workspace_id == workspace_id, PersonRow.email == email.strip().lower()
         )).first()
         return _to_person(row) if row else None
 
     def by_account(self, workspace_id: str, platform: str, external_id: str) -> Person | None:
+        """The person linked to this platform account, or None."""
         acct = self.s.get(PersonAccountRow, (workspace_id, platform, external_id))
         return self.get(workspace_id, acct.person_id) if acct else None
 
     def account_of(self, workspace_id: str, person_id: str, platform: str) -> str | None:
+        """The person's account id on a platform, or None."""
         return self.s.scalars(select(PersonAccountRow.external_id).where(
             PersonAccountRow.workspace_id == workspace_id,
             PersonAccountRow.person_id == person_id, PersonAccountRow.platform == platform,
         )).first()
 
     def link_account(self, workspace_id: str, person_id: str, platform: str, external_id: str) -> None:
+        """Link a platform account to a person (linking twice is harmless)."""
         insert_ignore(self.s, PersonAccountRow, {
             "workspace_id": workspace_id, "platform": platform, "external_id": external_id,
             "person_id": person_id,
         })
 
     def save(self, person: Person) -> None:
+        """Insert or update the record."""
         row = self.s.get(PersonRow, (person.workspace_id, person.id))
         if row is None:
             row = PersonRow(workspace_id=person.workspace_id, id=person.id)
@@ -116,6 +125,7 @@ class SqlPeople:
         self.s.flush()
 
     def reports_of(self, workspace_id: str, manager_id: str) -> list[Person]:
+        """Active people whose manager is manager_id."""
         q = select(PersonRow).where(
             PersonRow.workspace_id == workspace_id, PersonRow.manager_id == manager_id,
             PersonRow.active.is_(True),
@@ -123,6 +133,7 @@ class SqlPeople:
         return [_to_person(r) for r in self.s.scalars(q.order_by(PersonRow.name))]
 
     def in_team(self, workspace_id: str, team_id: str) -> list[Person]:
+        """Active people in a team."""
         q = select(PersonRow).where(
             PersonRow.workspace_id == workspace_id, PersonRow.team_id == team_id,
             PersonRow.active.is_(True),
@@ -131,6 +142,7 @@ class SqlPeople:
 
     # Declared last: inside the class body, a method named list shadows the builtin.
     def list(self, workspace_id: str, active_only: bool = True) -> list[Person]:
+        """Every record of the workspace (people: active ones unless told otherwise)."""
         q = select(PersonRow).where(PersonRow.workspace_id == workspace_id)
         if active_only:
             q = q.where(PersonRow.active.is_(True))
@@ -146,16 +158,19 @@ class SqlTeams:
         self.s = session
 
     def get(self, workspace_id: str, team_id: str) -> Team | None:
+        """The record with this id in the workspace, or None."""
         row = self.s.get(TeamRow, (workspace_id, team_id))
         return _to_team(row) if row else None
 
     def by_name(self, workspace_id: str, name: str) -> Team | None:
+        """The team with this name, or None."""
         row = self.s.scalars(select(TeamRow).where(
             TeamRow.workspace_id == workspace_id, TeamRow.name == name.strip()
         )).first()
         return _to_team(row) if row else None
 
     def ensure(self, workspace_id: str, name: str) -> Team:
+        """Return the record, creating it when new (safe when two callers race)."""
         insert_ignore(self.s, TeamRow, {"workspace_id": workspace_id, "id": new_id(),
                                         "name": name.strip()})
         team = self.by_name(workspace_id, name)
@@ -163,6 +178,7 @@ class SqlTeams:
         return team
 
     def list(self, workspace_id: str) -> list[Team]:
+        """Every record of the workspace (people: active ones unless told otherwise)."""
         q = select(TeamRow).where(TeamRow.workspace_id == workspace_id).order_by(TeamRow.name)
         return [_to_team(r) for r in self.s.scalars(q)]
 
@@ -172,6 +188,7 @@ class SqlOutbox:
         self.s = session
 
     def add(self, item: OutboundItem, now: datetime) -> bool:
+        """Insert the record unless it exists; True when inserted."""
         return insert_ignore(self.s, OutboxRow, {
             "id": new_id(), "workspace_id": item.workspace_id,
             "idempotency_key": item.idempotency_key, "recipient_id": item.recipient_id,
@@ -187,9 +204,11 @@ class SqlEvents:
         self.s = session
 
     def first_time(self, workspace_id: str, event_id: str, now: datetime) -> bool:
+        """Record the event id; True when it had not been seen before."""
         return insert_ignore(self.s, ProcessedEventRow, {
             "workspace_id": workspace_id, "event_id": event_id, "seen_at": now,
         })
 
     def seen(self, workspace_id: str, event_id: str) -> bool:
+        """True when the event id has been recorded."""
         return self.s.get(ProcessedEventRow, (workspace_id, event_id)) is not None
