@@ -76,13 +76,24 @@ def fake_slack() -> Iterator[FakeSlackApiThread]:
     fake.stop()
 
 
-@pytest.fixture
-def org(uow_factory: SqlUnitOfWorkFactory, fake_slack: FakeSlackApiThread, clock: Clock) -> Org:
-    """A Slack workspace on SQLite, with nobody in it yet."""
+def _org(uow_factory: SqlUnitOfWorkFactory, fake_slack: FakeSlackApiThread, clock: Clock) -> Org:
     with uow_factory() as uow:
         workspace_id = uow.workspaces.ensure("slack", TEAM, "Acme")
         uow.commit()
     return Org(uow_factory, fake_slack, clock, workspace_id)
+
+
+@pytest.fixture
+def org(uow_factory: SqlUnitOfWorkFactory, fake_slack: FakeSlackApiThread, clock: Clock) -> Org:
+    """A Slack workspace on SQLite, with nobody in it yet."""
+    return _org(uow_factory, fake_slack, clock)
+
+
+@pytest.fixture
+def any_org(any_uow_factory: SqlUnitOfWorkFactory, fake_slack: FakeSlackApiThread,
+            clock: Clock) -> Org:
+    """A Slack workspace on each supported database, with nobody in it yet."""
+    return _org(any_uow_factory, fake_slack, clock)
 
 
 @pytest.fixture

@@ -60,6 +60,31 @@ async def test_failed_rows_can_be_queued_again(org: Org, client: AsyncWebClient,
     assert org.rows()["once-broken"].status == "sent"
 
 
+async def test_a_failed_message_that_may_have_been_posted_is_looked_up_before_a_retry(
+    org: Org, client: AsyncWebClient, clock: FakeClock
+) -> None:
+    ana = org.person(1)
+    org.queue(org.item("maybe-posted", to=ana))
+    # Slack posts it, but the answer is lost; with one attempt allowed, the row fails.
+    org.fake.fail_next("chat.postMessage", 1, status=502, after_effect=True)
+    sender = SlackSender(org.uow, client, clock, replace(FAST, max_attempts=1))
+    await sender.drain()
+    failed = org.rows()["maybe-posted"]
+
+    requeued = retry_failed(org.uow)
+    delivered = await sender.drain()
+
+    row = org.rows()["maybe-posted"]
+    channel = org.fake.dm_channel("U0001")
+    assert channel is not None
+    assert failed.status == "failed"
+    assert failed.last_error is not None and "may have been delivered" in failed.last_error
+    assert (requeued, delivered) == (1, 1)
+    assert org.fake.posted_outbox_ids() == [row.id]
+    assert (row.status, row.message_ref) == ("sent", org.fake.messages_in(channel)[0]["ts"])
+    assert org.fake.calls_to("conversations.history")
+
+
 async def test_an_update_edits_the_delivered_message_in_place(
     org: Org, client: AsyncWebClient, clock: FakeClock
 ) -> None:

@@ -5,7 +5,11 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
+import pytest
+from sqlalchemy import select
+
 from teamwell.bot.storage.outbox_store import OutboxStore, retry_failed, status_counts
+from teamwell.bot.storage.tables import OutboxRow
 from teamwell.bot.storage.uow import SqlUnitOfWorkFactory
 from teamwell.core.messages import Message
 from teamwell.core.outbox import OutboundItem
@@ -120,6 +124,41 @@ def test_a_later_row_for_the_same_person_waits_while_an_earlier_one_is_unfinishe
     assert [c.idempotency_key for c in in_order] == ["slack-0", "slack-1"]
 
 
+def test_a_row_put_off_without_counting_an_attempt_still_holds_back_its_lane(
+    any_uow_factory: SqlUnitOfWorkFactory
+) -> None:
+    ws = _seed(any_uow_factory, 1)
+    store = OutboxStore(any_uow_factory)
+    [intro] = store.claim_due(NOW, LEASE, 10)
+    store.reschedule(intro, NOW + timedelta(seconds=5), "rate limited", count=False,
+                     in_doubt=False)
+    with any_uow_factory() as uow:
+        uow.outbox.add(OutboundItem(ws, "welcome", Message("w"), recipient_id="p1"), NOW)
+        uow.commit()
+
+    held_back = store.claim_due(NOW + timedelta(seconds=1), LEASE, 10)
+    in_order = store.claim_due(NOW + timedelta(seconds=6), LEASE, 10)
+
+    assert held_back == []
+    assert [c.idempotency_key for c in in_order] == ["slack-0", "welcome"]
+
+
+def test_a_lane_whose_first_row_another_sender_is_claiming_is_left_whole_to_it(
+    any_uow_factory: SqlUnitOfWorkFactory
+) -> None:
+    if any_uow_factory.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite runs one claim at a time")
+    _seed(any_uow_factory, 4, people=2)  # p1: slack-0, slack-2; p2: slack-1, slack-3
+
+    with any_uow_factory() as other_sender:
+        # Another sender's claim holds p1's first row and has not committed yet.
+        other_sender.session.execute(select(OutboxRow).where(
+            OutboxRow.idempotency_key == "slack-0").with_for_update())
+        claimed = OutboxStore(any_uow_factory).claim_due(NOW, LEASE, 10)
+
+    assert [c.idempotency_key for c in claimed] == ["slack-1", "slack-3"]
+
+
 def test_failed_rows_keep_their_error_and_can_be_queued_again(
     any_uow_factory: SqlUnitOfWorkFactory
 ) -> None:
@@ -178,3 +217,22 @@ def test_two_senders_claiming_at_once_never_get_the_same_row(
 
     assert not set(results[0]) & set(results[1])
     assert len(results[0]) + len(results[1]) == 40
+
+
+def test_failed_rows_that_may_have_been_posted_are_queued_again_in_doubt(
+    any_uow_factory: SqlUnitOfWorkFactory
+) -> None:
+    ws = _seed(any_uow_factory, 2, people=2)
+    store = OutboxStore(any_uow_factory)
+    maybe_posted, refused = store.claim_due(NOW, LEASE, 10)
+    store.fail(maybe_posted, "gave up after 8 attempts: HTTP 502", in_doubt=True)
+    store.fail(refused, "invalid_blocks")
+
+    requeued = retry_failed(any_uow_factory, ws)
+    again = store.claim_due(NOW + timedelta(minutes=1), LEASE, 10)
+
+    assert requeued == 2
+    assert [(c.idempotency_key, c.in_doubt, c.attempts) for c in again] == [
+        ("slack-0", True, 0), ("slack-1", False, 0)]
+    # The history check looks back from when the message was first due.
+    assert again[0].not_before == NOW

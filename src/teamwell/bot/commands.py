@@ -202,7 +202,7 @@ def outbox(args: argparse.Namespace) -> int:
     from teamwell.bot.slack.sender import SlackSender
 
     sender = SlackSender(wired.deps.uow, slack_client(settings), wired.deps.clock)
-    delivered = asyncio.run(sender.drain())
+    delivered = asyncio.run(sender.drain_until_empty() if args.until_empty else sender.drain())
     print(f"delivered {delivered} messages")
     return 0
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
 import os
 import signal
@@ -39,19 +38,11 @@ async def run_sender_process(database_url: str, slack_api_url: str, token: str,
     client = AsyncWebClient(token=token, base_url=slack_api_url.rstrip("/") + "/")
     client.retry_handlers.clear()
     sender = SlackSender(SqlUnitOfWorkFactory(engine), client, SystemClock(), settings)
-    delivered = 0
     try:
-        if not until_empty:
-            await sender.run(stop, idle_seconds)
-            return delivered
-        while not stop.is_set():
-            delivered += await sender.drain(stop)
-            # Rows waiting on a retry or a rate limit are not due yet: wait for them too.
-            if await asyncio.to_thread(sender.store.unfinished) == 0:
-                break
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), idle_seconds)
-        return delivered
+        if until_empty:
+            return await sender.drain_until_empty(stop)
+        await sender.run(stop, idle_seconds)
+        return 0
     finally:
         engine.dispose()
 

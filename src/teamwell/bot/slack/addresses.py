@@ -1,9 +1,10 @@
-"""Where a Slack message goes: a person's DM channel, found and remembered on first use."""
+"""Where a Slack message goes (a person's DM, found once), and whether it already went there."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -12,6 +13,18 @@ from teamwell.bot.slack.failures import PermanentProblem, TransientProblem
 from teamwell.bot.storage.outbox_store import Claimed, OutboxStore, Recipient
 
 log = logging.getLogger(__name__)
+
+EVENT_TYPE = "teamwell_outbox"
+HISTORY_PAGES_MAX = 50
+
+
+def outbox_id_of(message: dict[str, object]) -> str | None:
+    """The outbox id a posted Slack message carries in its metadata, if any."""
+    metadata = message.get("metadata")
+    if not isinstance(metadata, dict) or metadata.get("event_type") != EVENT_TYPE:
+        return None
+    payload = metadata.get("event_payload")
+    return str(payload.get("outbox_id")) if isinstance(payload, dict) else None
 
 
 class SlackAddresses:
@@ -64,3 +77,19 @@ class SlackAddresses:
                                    "already linked to another person")
         log.info("linked %s to Slack user %s by email", who, user_id)
         return user_id
+
+    async def find_posted(self, claim: Claimed, channel: str, oldest: datetime) -> str | None:
+        """The ts of a message this row already posted to channel since oldest, if any."""
+        cursor: str | None = None
+        for _ in range(HISTORY_PAGES_MAX):
+            page = await self.client.conversations_history(
+                channel=channel, oldest=f"{max(oldest.timestamp(), 0):.6f}", limit=200,
+                include_all_metadata=True, cursor=cursor)
+            for message in page.get("messages") or []:
+                if outbox_id_of(message) == claim.id:
+                    return str(message["ts"])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not page.get("has_more") or not cursor:
+                return None
+        log.warning("outbox %s: gave up searching %s's history; posting", claim.id, channel)
+        return None

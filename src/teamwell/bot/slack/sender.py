@@ -4,7 +4,8 @@ A row is claimed (committed as `sending`) before Slack is called and marked sent
 A sender killed in between leaves the row `sending` past its lease: *in doubt*. Before posting
 an in-doubt row, the sender looks in the conversation's history for a message carrying the
 row's id in its metadata, and marks the row sent if it finds one. So a crash at any moment
-neither loses a message nor posts it twice. Rows of one recipient go out in queue order.
+neither loses a message nor posts it twice. Rows of one recipient go out in queue order,
+even with several senders.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from datetime import datetime, timedelta
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from teamwell.bot.slack.addresses import SlackAddresses
+from teamwell.bot.slack.addresses import EVENT_TYPE, SlackAddresses
 from teamwell.bot.slack.blocks import render_message
 from teamwell.bot.slack.failures import Failure, Kind, PermanentProblem, backoff, classify
 from teamwell.bot.storage.outbox_store import FAILED, SENT, Claimed, OutboxStore, UowFactory
@@ -30,8 +31,7 @@ from teamwell.core.messages import Mention, Message, Text, message_from_json
 
 log = logging.getLogger(__name__)
 
-EVENT_TYPE = "teamwell_outbox"
-HISTORY_PAGES_MAX = 50
+POLL_SECONDS = (0.1, 1.0)  # how often drain_until_empty looks again: at least, at most
 Outcome = tuple[bool, datetime | None]  # (delivered, when the row's lane may go on)
 
 
@@ -54,15 +54,6 @@ class _Attempt:
     posting: bool = False
 
 
-def outbox_id_of(message: dict[str, object]) -> str | None:
-    """The outbox id a posted Slack message carries in its metadata, if any."""
-    metadata = message.get("metadata")
-    if not isinstance(metadata, dict) or metadata.get("event_type") != EVENT_TYPE:
-        return None
-    payload = metadata.get("event_payload")
-    return str(payload.get("outbox_id")) if isinstance(payload, dict) else None
-
-
 def _mentioned(message: Message) -> set[str]:
     ids: set[str] = set()
     for block in message.blocks:
@@ -74,6 +65,13 @@ def _mentioned(message: Message) -> set[str]:
 
 def _lane(claim: Claimed) -> tuple[str, str]:
     return claim.workspace_id, claim.recipient_id or f"#{claim.channel}"
+
+
+async def _halt_on(halt: asyncio.Event, stop: asyncio.Event | None,
+                   seconds: float | None) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for((stop or asyncio.Event()).wait(), seconds)
+    halt.set()
 
 
 class SlackSender:
@@ -113,6 +111,28 @@ class SlackSender:
             delivered += await self._deliver_batch(batch, stop)
         return delivered
 
+    async def drain_until_empty(self, stop: asyncio.Event | None = None,
+                                max_seconds: float | None = None) -> int:
+        """Deliver, waiting for retries, until no row is left unfinished; return how many."""
+        if stop is not None and stop.is_set():
+            return 0
+        halt = asyncio.Event()
+        watch = asyncio.create_task(_halt_on(halt, stop, max_seconds))
+        delivered = 0
+        try:
+            while not halt.is_set():
+                delivered += await self.drain(halt)
+                due = await asyncio.to_thread(self.store.next_due)
+                if due is None:
+                    break
+                wait = (due - self.clock.now()).total_seconds()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(halt.wait(), min(max(wait, POLL_SECONDS[0]),
+                                                            POLL_SECONDS[1]))
+        finally:
+            watch.cancel()
+        return delivered
+
     async def run(self, stop: asyncio.Event, idle_seconds: float = 1.0) -> None:
         """Deliver until stop is set, looking for new rows every idle_seconds."""
         while not stop.is_set():
@@ -144,7 +164,7 @@ class SlackSender:
                 continue
             if now >= claim.lease_until - self._lease / 2:
                 queue.appendleft(claim)
-                queue = await self._renew(queue)
+                queue = await self._renew(queue, held)
                 continue
             sent, lane_waits_until = await self._deliver(claim)
             delivered += int(sent)
@@ -152,20 +172,24 @@ class SlackSender:
                 held[_lane(claim)] = lane_waits_until
         return delivered
 
-    async def _renew(self, queue: deque[Claimed]) -> deque[Claimed]:
-        until = self.clock.now() + self._lease
-        kept = await asyncio.to_thread(self.store.renew, list(queue), until)
-        lost = [c.id for c in queue if c.id not in kept]
+    async def _renew(self, queue: deque[Claimed],
+                     held: dict[tuple[str, str], datetime]) -> deque[Claimed]:
+        now = self.clock.now()
+        kept = await asyncio.to_thread(self.store.renew, list(queue), now + self._lease)
+        lost = [c for c in queue if c.id not in kept]
         if lost:
             log.warning("outbox sender: lost the claim on %d rows to another sender", len(lost))
-        return deque(replace(c, lease_until=until) for c in queue if c.id in kept)
+        for claim in lost:
+            # The rest of its lane waits for the sender that took it over: handed back now.
+            held.setdefault(_lane(claim), now)
+        return deque(replace(c, lease_until=now + self._lease) for c in queue if c.id in kept)
 
     async def _deliver(self, claim: Claimed) -> Outcome:
         attempt = _Attempt(in_doubt=claim.in_doubt)
         try:
             message = message_from_json(json.loads(claim.payload))
         except (ValueError, TypeError, KeyError) as exc:
-            await self._fail(claim, f"unreadable payload: {exc}")
+            await self._fail(claim, f"unreadable payload: {exc}", claim.in_doubt)
             return False, None
         try:
             if claim.replaces is not None:
@@ -173,7 +197,8 @@ class SlackSender:
                 return await self._update(claim, message)
             channel = await self.addresses.channel_for(claim)
             if attempt.in_doubt:
-                ts = await self._find_posted(claim, channel)
+                margin = timedelta(seconds=self.settings.history_margin)
+                ts = await self.addresses.find_posted(claim, channel, claim.not_before - margin)
                 if ts is not None:
                     log.info("outbox %s was already posted before a restart", claim.id)
                     return await self._sent(claim, channel, ts), None
@@ -213,7 +238,7 @@ class SlackSender:
             error = failure.error if failure.kind is Kind.PERMANENT else (
                 f"gave up after {tries} attempts: {failure.error}"
                 + (" (it may have been delivered)" if doubt else ""))
-            await self._fail(claim, error)
+            await self._fail(claim, error, doubt)
             return False, None
         at = now + timedelta(seconds=backoff(tries, self.settings.backoff_base,
                                              self.settings.backoff_cap, self._rng))
@@ -221,9 +246,9 @@ class SlackSender:
         await asyncio.to_thread(self.store.reschedule, claim, at, failure.error, True, doubt)
         return False, at
 
-    async def _fail(self, claim: Claimed, error: str) -> None:
+    async def _fail(self, claim: Claimed, error: str, in_doubt: bool = False) -> None:
         log.warning("outbox %s (%s) failed for good: %s", claim.id, claim.idempotency_key, error)
-        await asyncio.to_thread(self.store.fail, claim, error)
+        await asyncio.to_thread(self.store.fail, claim, error, in_doubt)
 
     async def _sent(self, claim: Claimed, channel: str, ts: str) -> bool:
         recorded = await asyncio.to_thread(self.store.mark_sent, claim, channel, ts,
@@ -254,20 +279,3 @@ class SlackSender:
         people = _mentioned(message)
         ids = await asyncio.to_thread(self.store.account_ids, claim.workspace_id, people)
         return render_message(message, ids.get)
-
-    async def _find_posted(self, claim: Claimed, channel: str) -> str | None:
-        """The ts of a message this row already posted to channel, if there is one."""
-        oldest = claim.not_before - timedelta(seconds=self.settings.history_margin)
-        cursor: str | None = None
-        for _ in range(HISTORY_PAGES_MAX):
-            page = await self.client.conversations_history(
-                channel=channel, oldest=f"{max(oldest.timestamp(), 0):.6f}", limit=200,
-                include_all_metadata=True, cursor=cursor)
-            for message in page.get("messages") or []:
-                if outbox_id_of(message) == claim.id:
-                    return str(message["ts"])
-            cursor = (page.get("response_metadata") or {}).get("next_cursor")
-            if not page.get("has_more") or not cursor:
-                return None
-        log.warning("outbox %s: gave up searching %s's history; posting", claim.id, channel)
-        return None

@@ -13,8 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy.orm import Session
 
 from teamwell.bot.storage.tables import OutboxRow, PersonAccountRow, WorkspaceAccountRow
 from teamwell.bot.storage.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
@@ -92,11 +92,12 @@ def _due(now: datetime) -> ColumnElement[bool]:
                and_(OutboxRow.status == SENDING, OutboxRow.claimed_until < now))
 
 
-def _same_lane(other: type[OutboxRow]) -> ColumnElement[bool]:
-    # Exactly one of recipient_id and channel is set, and NULL never equals NULL.
-    return and_(other.workspace_id == OutboxRow.workspace_id,
-                or_(other.recipient_id == OutboxRow.recipient_id,
-                    other.channel == OutboxRow.channel))
+def _in_lane(workspace_id: str, recipient_id: str | None,
+             channel: str | None) -> ColumnElement[bool]:
+    # Exactly one of recipient_id and channel is set.
+    return and_(OutboxRow.workspace_id == workspace_id,
+                OutboxRow.recipient_id == recipient_id if recipient_id is not None
+                else OutboxRow.channel == channel)
 
 
 def _lane(row: OutboxRow) -> tuple[str, str | None, str | None]:
@@ -138,18 +139,18 @@ class OutboxStore:
         # rows of those lanes up to the first one that is not due.
         first = select(func.min(OutboxRow.seq)).where(OutboxRow.status.in_(UNFINISHED)).group_by(
             OutboxRow.workspace_id, OutboxRow.recipient_id, OutboxRow.channel)
-        heads = select(OutboxRow.seq).where(OutboxRow.seq.in_(first), _due(now), self._ours())
+        heads = select(OutboxRow.workspace_id, OutboxRow.recipient_id, OutboxRow.channel).where(
+            OutboxRow.seq.in_(first), _due(now), self._ours())
         if skip_workspaces:
             heads = heads.where(OutboxRow.workspace_id.not_in(list(skip_workspaces)))
         heads = heads.order_by(OutboxRow.seq).limit(limit).with_for_update(
             skip_locked=True, of=OutboxRow)
         until = now + lease
         with _session(self.uow_factory) as s:
-            earlier = aliased(OutboxRow)
-            lane_of = exists().where(earlier.seq.in_(list(s.scalars(heads))), _same_lane(earlier))
+            lanes = [_in_lane(*lane) for lane in s.execute(heads)]
             rows = _due_runs(s.scalars(select(OutboxRow).where(
-                OutboxRow.status.in_(UNFINISHED), lane_of,
-            ).order_by(OutboxRow.seq).limit(limit).with_for_update()), now)
+                OutboxRow.status.in_(UNFINISHED), or_(*lanes),
+            ).order_by(OutboxRow.seq).limit(limit).with_for_update()), now) if lanes else []
             claimed = [Claimed(
                 id=r.id, seq=r.seq, workspace_id=r.workspace_id,
                 idempotency_key=r.idempotency_key, recipient_id=r.recipient_id,
