@@ -227,22 +227,24 @@ class SqlOnboardings:
     def save_checkin(self, workspace_id: str, checkin: CheckIn) -> None:
         """Store a check-in answer; a new score or comment replaces the old one."""
         c = checkin
-        # Insert-or-nothing, then update: atomic on both databases, so a double click on a new
-        # check-in waits for the first answer instead of failing on its primary key.
-        if insert_ignore(self.s, CheckInRow, {
-            "workspace_id": workspace_id, "onboarding_id": c.onboarding_id, "step_id": c.step_id,
-            "answered_at": c.answered_at, "score": c.score, "comment": c.comment,
-        }):
-            return
         values: dict[str, object] = {"answered_at": c.answered_at}
         if c.score is not None:
             values["score"] = c.score
         if c.comment is not None:
             values["comment"] = c.comment
-        self.s.execute(update(CheckInRow).where(
+        changed = update(CheckInRow).where(
             CheckInRow.workspace_id == workspace_id, CheckInRow.onboarding_id == c.onboarding_id,
             CheckInRow.step_id == c.step_id,
-        ).values(**values))
+        ).values(**values)
+        # Update first (answering again is the common case), else insert-or-nothing, else a
+        # rival inserted first and we update: atomic on both databases, never a key violation.
+        if self.s.execute(changed).rowcount:  # type: ignore[attr-defined]
+            return
+        if not insert_ignore(self.s, CheckInRow, {
+            "workspace_id": workspace_id, "onboarding_id": c.onboarding_id, "step_id": c.step_id,
+            "answered_at": c.answered_at, "score": c.score, "comment": c.comment,
+        }):
+            self.s.execute(changed)
 
     def checkins(self, workspace_id: str, onboarding_id: str) -> list[CheckIn]:
         """An onboarding's check-in answers."""
