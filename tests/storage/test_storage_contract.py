@@ -101,3 +101,16 @@ def test_marking_a_step_twice_succeeds_once(any_uow_factory: SqlUnitOfWorkFactor
     with any_uow_factory() as uow:
         (task,) = uow.onboardings.tasks(ws, "o1")
         assert task.done_at == NOW and task.reminders_sent == 1 and task.next_reminder_at is None
+
+
+def test_a_person_has_at_most_one_active_onboarding(any_uow_factory: SqlUnitOfWorkFactory) -> None:
+    ws = _workspace(any_uow_factory)
+    first = Onboarding("o1", ws, "p1", "default", date(2026, 3, 2), OnboardingStatus.ACTIVE, NOW)
+    racing = Onboarding("o2", ws, "p1", "default", date(2026, 3, 9), OnboardingStatus.ACTIVE, NOW)
+    later = Onboarding("o3", ws, "p1", "default", date(2026, 4, 6), OnboardingStatus.ACTIVE, NOW)
+    with any_uow_factory() as uow:
+        assert uow.onboardings.add(first)
+        assert not uow.onboardings.add(racing)  # a second start with another date loses
+        uow.onboardings.set_status(ws, "o1", "cancelled")
+        assert uow.onboardings.add(later)  # once stopped, a new one may start
+        uow.commit()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Index, Integer, MetaData, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from teamwell.bot.storage.types import UTCDateTime
@@ -101,6 +101,9 @@ class OnboardingRow(Base):
         # Starting the same person's sequence twice for the same start date is one onboarding.
         UniqueConstraint("workspace_id", "person_id", "sequence_id", "start_date",
                          name="uq_onboardings_run"),
+        # At most one active onboarding per person, even when two starts race.
+        Index("uq_onboardings_one_active", "workspace_id", "person_id", unique=True,
+              sqlite_where=text("status = 'active'"), postgresql_where=text("status = 'active'")),
     )
 
 

@@ -79,6 +79,9 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('workspace_id', 'id', name=op.f('pk_onboardings')),
     sa.UniqueConstraint('workspace_id', 'person_id', 'sequence_id', 'start_date', name='uq_onboardings_run')
     )
+    with op.batch_alter_table('onboardings', schema=None) as batch_op:
+        batch_op.create_index('uq_onboardings_one_active', ['workspace_id', 'person_id'], unique=True, sqlite_where=sa.text("status = 'active'"), postgresql_where=sa.text("status = 'active'"))
+
     op.create_table('outbox',
     sa.Column('seq', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
     sa.Column('id', sa.String(length=64), nullable=False),
@@ -188,6 +191,9 @@ def downgrade() -> None:
         batch_op.drop_index('ix_outbox_due')
 
     op.drop_table('outbox')
+    with op.batch_alter_table('onboardings', schema=None) as batch_op:
+        batch_op.drop_index('uq_onboardings_one_active', sqlite_where=sa.text("status = 'active'"), postgresql_where=sa.text("status = 'active'"))
+
     op.drop_table('onboardings')
     with op.batch_alter_table('onboarding_tasks', schema=None) as batch_op:
         batch_op.drop_index('ix_onboarding_tasks_reminder')
