@@ -201,8 +201,8 @@ class Onboardings(Protocol):
         """An onboarding's check-in answers."""
         ...
 
-    def add_help_request(self, workspace_id: str, request: HelpRequest) -> None:
-        """Store a help request."""
+    def add_help_request(self, workspace_id: str, request: HelpRequest) -> bool:
+        """Store a help request; False when one with its id exists already."""
         ...
 
     def help_requests(self, workspace_id: str, onboarding_id: str) -> list[HelpRequest]:

@@ -5,7 +5,7 @@ Button values are untrusted: every action checks that the clicker owns the onboa
 
 from __future__ import annotations
 
-import uuid
+import hashlib
 from datetime import timedelta
 
 from teamwell.core.errors import InvalidInput, UnknownAction
@@ -138,8 +138,12 @@ def request_help(deps: Deps, workspace_id: str, person_id: str, value: str) -> s
                   and now - r.requested_at < HELP_REPEAT_WINDOW]
         if recent:
             return f"I've already asked {helper.name} to reach out; they'll be in touch soon."
-        request = HelpRequest(uuid.uuid4().hex, onboarding_id, step_id, helper.id, now)
-        uow.onboardings.add_help_request(workspace_id, request)
+        # One id per step and half hour: two presses at once make one hand-off, on any database.
+        window = int(now.timestamp() // HELP_REPEAT_WINDOW.total_seconds())
+        request_id = hashlib.sha256(f"{onboarding_id}|{step_id}|{window}".encode()).hexdigest()[:32]
+        request = HelpRequest(request_id, onboarding_id, step_id, helper.id, now)
+        if not uow.onboardings.add_help_request(workspace_id, request):
+            return f"I've already asked {helper.name} to reach out; they'll be in touch soon."
         ctx = own.context(uow)
         queue_for(uow, now, helper, f"onb-help:{request.id}",
                   help_handoff_message(ctx, why, progress_of(uow, own.onboarding)))

@@ -255,14 +255,13 @@ class SqlOnboardings:
                         answered_at=r.answered_at, score=r.score, comment=r.comment)
                 for r in self.s.scalars(q)]
 
-    def add_help_request(self, workspace_id: str, request: HelpRequest) -> None:
-        """Store a help request."""
-        self.s.add(HelpRequestRow(
-            workspace_id=workspace_id, id=request.id, onboarding_id=request.onboarding_id,
-            step_id=request.step_id, helper_id=request.helper_id,
-            requested_at=request.requested_at,
-        ))
-        self.s.flush()
+    def add_help_request(self, workspace_id: str, request: HelpRequest) -> bool:
+        """Store a help request; False when one with its id exists already."""
+        return insert_ignore(self.s, HelpRequestRow, {
+            "workspace_id": workspace_id, "id": request.id,
+            "onboarding_id": request.onboarding_id, "step_id": request.step_id,
+            "helper_id": request.helper_id, "requested_at": request.requested_at,
+        })
 
     def help_requests(self, workspace_id: str, onboarding_id: str) -> list[HelpRequest]:
         """An onboarding's help requests, oldest first."""
