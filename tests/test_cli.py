@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -206,6 +207,7 @@ def test_the_worker_alone_delivers_due_messages_and_stops_cleanly(tmp_path: Path
     with FakeSlackApiThread(token=TOKEN, team_id="T1") as fake:
         env = {"SLACK_BOT_TOKEN": TOKEN, "SLACK_API_URL": fake.base_url + "/api/"}
         _hire_with_due_welcome(tmp_path, fake, env)
+        fake.add_user("UOLA", "Ola", "ola@acme.test", tz="Europe/Oslo")  # only in Slack
         worker = _spawn(tmp_path, env, "worker")
         try:
             texts = _texts_to(fake, "UNIA", "Welcome", wait=30)
@@ -213,6 +215,10 @@ def test_the_worker_alone_delivers_due_messages_and_stops_cleanly(tmp_path: Path
             status, output = _stop(worker)
     assert any("Welcome" in t for t in texts)
     assert status == 0 and "Traceback" not in output
+    with sqlite3.connect(tmp_path / "teamwell.db") as db:
+        synced = db.execute(
+            "SELECT timezone FROM people WHERE email = 'ola@acme.test'").fetchall()
+    assert synced == [("Europe/Oslo",)]  # the worker synced the directory from users.list
 
 
 def test_the_demo_walks_a_new_hire_through_her_first_days() -> None:

@@ -6,8 +6,12 @@ import asyncio
 import logging
 from datetime import UTC
 
+import aiohttp
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 
+from teamwell.bot.slack.directory import sync_workspace_users
 from teamwell.handlers.deps import Deps
 from teamwell.handlers.onboarding import due_steps_left, run_due_steps, send_due_reminders
 
@@ -41,7 +45,34 @@ async def scheduled_tick(deps: Deps) -> None:
         log.info("onboarding tick interrupted by shutdown")
 
 
-def build_scheduler(deps: Deps, tick_seconds: int = TICK_SECONDS) -> AsyncIOScheduler:
+async def directory_sync(deps: Deps, client: AsyncWebClient) -> int:
+    """Refresh the directory from Slack's users.list for the bot token's workspace."""
+    try:
+        team = (await client.auth_test()).get("team_id")
+        if not team:
+            return 0
+        ws = await asyncio.to_thread(_workspace, deps, str(team))
+        count = await sync_workspace_users(client, deps, ws)
+    except (SlackApiError, aiohttp.ClientError, OSError) as exc:
+        # Slack unreachable or the token refused: the next run tries again; events still flow.
+        log.warning("directory sync from Slack failed: %s", exc)
+        return 0
+    except asyncio.CancelledError:
+        log.info("directory sync interrupted by shutdown")
+        return 0
+    log.info("directory sync: %d people from Slack", count)
+    return count
+
+
+def _workspace(deps: Deps, team_id: str) -> str:
+    with deps.uow() as uow:
+        ws = uow.workspaces.ensure("slack", team_id, team_id)
+        uow.commit()
+    return ws
+
+
+def build_scheduler(deps: Deps, tick_seconds: int = TICK_SECONDS,
+                    client: AsyncWebClient | None = None) -> AsyncIOScheduler:
     """An in-memory scheduler (nothing pickled); state lives in the database, not in jobs."""
     scheduler = AsyncIOScheduler(
         timezone=UTC,
@@ -54,4 +85,8 @@ def build_scheduler(deps: Deps, tick_seconds: int = TICK_SECONDS) -> AsyncIOSche
     )
     scheduler.add_job(scheduled_tick, "interval", seconds=tick_seconds, args=[deps],
                       id="onboarding_tick", next_run_time=deps.clock.now())
+    if client is not None:
+        # At start and daily: team_join and user_change keep it current in between.
+        scheduler.add_job(directory_sync, "interval", hours=24, args=[deps, client],
+                          id="directory_sync", next_run_time=deps.clock.now())
     return scheduler

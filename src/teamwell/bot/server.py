@@ -34,7 +34,7 @@ class Background:
 
     async def start(self) -> None:
         """Start ticking and delivering."""
-        self.scheduler = build_scheduler(self.wired.deps)
+        self.scheduler = build_scheduler(self.wired.deps, client=self.client)
         self.scheduler.start()
         sender = SlackSender(self.wired.deps.uow, self.client, self.wired.deps.clock)
         self.tasks.append(asyncio.ensure_future(sender.run(self.stop)))
