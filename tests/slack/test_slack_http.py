@@ -28,16 +28,7 @@ NIA_SLACK_USER = {
 
 
 def _buttons(world: SlackWorld, slack_user: str) -> list[dict[str, Any]]:
-    channel = world.api.dm_channel(slack_user) or ""
-    found = []
-    for message in world.api.messages_in(channel):
-        for block in message.get("blocks") or []:
-            elements = block.get("elements", []) if block.get("type") == "actions" else []
-            accessory = block.get("accessory")
-            for element in [*elements, *([accessory] if accessory else [])]:
-                if element.get("type") == "button":
-                    found.append(element)
-    return found
+    return world.api.buttons_to(slack_user)
 
 
 async def _hire_joins(world: SlackWorld) -> None:

@@ -196,15 +196,9 @@ async def _comment(session: aiohttp.ClientSession, endpoint: str, secret: str,
 
 
 def _find_button(api: FakeSlackApi, click: Click) -> dict[str, Any] | None:
-    channel = api.dm_channel(click.slack_id) or ""
-    for message in reversed(api.messages_in(channel)):
-        for block in message.get("blocks") or []:
-            candidates = list(block.get("elements", [])) if block.get("type") == "actions" else []
-            if isinstance(block.get("accessory"), dict):
-                candidates.append(block["accessory"])
-            for element in candidates:
-                if (element.get("type") == "button"
-                        and str(element.get("action_id", "")).startswith(click.action_prefix)
-                        and click.label.lower() in str(element["text"]["text"]).lower()):
-                    return dict(element)
+    buttons: list[dict[str, Any]] = api.buttons_to(click.slack_id)
+    for element in reversed(buttons):
+        if (str(element.get("action_id", "")).startswith(click.action_prefix)
+                and click.label.lower() in str(element["text"]["text"]).lower()):
+            return element
     return None

@@ -113,6 +113,17 @@ class FakeSlackApi:
             opened = self.workspace.conversations_open({"users": user_id})
             return str(opened["channel"]["id"]) if opened["ok"] else None
 
+    def buttons_to(self, user_id: str) -> list[dict[str, Any]]:
+        """Every button in the bot's current DMs to a user, oldest message first."""
+        found: list[dict[str, Any]] = []
+        for message in self.messages_in(self.dm_channel(user_id) or ""):
+            for block in message.get("blocks") or []:
+                elements = list(block.get("elements", [])) if block.get("type") == "actions" else []
+                if isinstance(block.get("accessory"), dict):
+                    elements.append(block["accessory"])
+                found.extend(dict(e) for e in elements if e.get("type") == "button")
+        return found
+
     def posted_outbox_ids(self) -> list[str]:
         """Outbox ids from the metadata of every message posted, in order, duplicates kept."""
         ids: list[str] = []
