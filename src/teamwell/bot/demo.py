@@ -197,7 +197,7 @@ async def _comment(session: aiohttp.ClientSession, endpoint: str, secret: str,
 
 def _find_button(api: FakeSlackApi, click: Click) -> dict[str, Any] | None:
     buttons: list[dict[str, Any]] = api.buttons_to(click.slack_id)
-    for element in reversed(buttons):
+    for element in buttons[::-1]:
         if (str(element.get("action_id", "")).startswith(click.action_prefix)
                 and click.label.lower() in str(element["text"]["text"]).lower()):
             return element
