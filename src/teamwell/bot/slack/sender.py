@@ -27,7 +27,7 @@ from teamwell.bot.slack.blocks import render_message
 from teamwell.bot.slack.failures import Failure, Kind, PermanentProblem, backoff, classify
 from teamwell.bot.storage.outbox_store import FAILED, SENT, Claimed, OutboxStore, UowFactory
 from teamwell.core.clock import Clock
-from teamwell.core.messages import Mention, Message, Text, message_from_json
+from teamwell.core.messages import Message, mentioned_people, message_from_json
 
 log = logging.getLogger(__name__)
 
@@ -52,15 +52,6 @@ class SenderSettings:
 class _Attempt:
     in_doubt: bool
     posting: bool = False
-
-
-def _mentioned(message: Message) -> set[str]:
-    ids: set[str] = set()
-    for block in message.blocks:
-        body = getattr(block, "body", None)
-        if isinstance(body, Text):
-            ids.update(p.person_id for p in body.parts if isinstance(p, Mention))
-    return ids
 
 
 def _lane(claim: Claimed) -> tuple[str, str]:
@@ -276,6 +267,6 @@ class SlackSender:
         return await self._sent(claim, original.conversation_id, original.message_ref), None
 
     async def _render(self, claim: Claimed, message: Message) -> tuple[str, list[dict[str, object]]]:
-        people = _mentioned(message)
+        people = mentioned_people(message)
         ids = await asyncio.to_thread(self.store.account_ids, claim.workspace_id, people)
         return render_message(message, ids.get)
