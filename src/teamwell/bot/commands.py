@@ -13,6 +13,7 @@ from aiohttp import web
 from slack_sdk.errors import SlackApiError
 
 from teamwell.bot.config import Settings
+from teamwell.bot.slack.identity import slack_workspace
 from teamwell.bot.storage import migrate
 from teamwell.bot.wiring import Wired, running, slack_client, wire
 
@@ -105,11 +106,9 @@ def _workspace(wired: Wired, slack_team: str | None) -> str:
             team = asyncio.run(slack_client(wired.settings).auth_test()).get("team_id")
         except (SlackApiError, OSError) as exc:
             log.warning("auth.test failed (%s); falling back to the stored workspace", exc)
+    if team:
+        return slack_workspace(wired.deps, team)
     with wired.deps.uow() as uow:
-        if team:
-            ws = uow.workspaces.ensure("slack", team, team)
-            uow.commit()
-            return ws
         ids = uow.workspaces.all_ids()
     if len(ids) == 1:
         return ids[0]

@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from teamwell.bot.slack.directory import sync_workspace_users
+from teamwell.bot.slack.identity import slack_workspace
 from teamwell.handlers.deps import Deps
 from teamwell.handlers.onboarding import due_steps_left, run_due_steps, send_due_reminders
 
@@ -51,7 +52,7 @@ async def directory_sync(deps: Deps, client: AsyncWebClient) -> int:
         team = (await client.auth_test()).get("team_id")
         if not team:
             return 0
-        ws = await asyncio.to_thread(_workspace, deps, str(team))
+        ws = await asyncio.to_thread(slack_workspace, deps, str(team))
         count = await sync_workspace_users(client, deps, ws)
     except (SlackApiError, aiohttp.ClientError, OSError) as exc:
         # Slack unreachable or the token refused: the next run tries again; events still flow.
@@ -62,13 +63,6 @@ async def directory_sync(deps: Deps, client: AsyncWebClient) -> int:
         return 0
     log.info("directory sync: %d people from Slack", count)
     return count
-
-
-def _workspace(deps: Deps, team_id: str) -> str:
-    with deps.uow() as uow:
-        ws = uow.workspaces.ensure("slack", team_id, team_id)
-        uow.commit()
-    return ws
 
 
 def build_scheduler(deps: Deps, tick_seconds: int = TICK_SECONDS,

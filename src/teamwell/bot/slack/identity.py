@@ -19,6 +19,14 @@ log = logging.getLogger(__name__)
 PLATFORM = "slack"
 
 
+def slack_workspace(deps: Deps, team_id: str, name: str = "") -> str:
+    """The workspace id for a Slack team id, created on first sight."""
+    with deps.uow() as uow:
+        ws = uow.workspaces.ensure(PLATFORM, team_id, name or team_id)
+        uow.commit()
+    return ws
+
+
 class SlackIdentity:
     """Caches workspace ids; looks people up, fetching unknown users from Slack once."""
 
@@ -47,14 +55,9 @@ class SlackIdentity:
     async def workspace(self, team_id: str, name: str = "") -> str:
         """The workspace id for a Slack team id, created on first sight."""
         if team_id not in self._workspaces:
-            self._workspaces[team_id] = await asyncio.to_thread(self._ensure, team_id, name)
+            self._workspaces[team_id] = await asyncio.to_thread(slack_workspace, self.deps,
+                                                                team_id, name)
         return self._workspaces[team_id]
-
-    def _ensure(self, team_id: str, name: str) -> str:
-        with self.deps.uow() as uow:
-            ws = uow.workspaces.ensure(PLATFORM, team_id, name or team_id)
-            uow.commit()
-        return ws
 
     async def person(self, client: AsyncWebClient, workspace_id: str, user_id: str) -> Person:
         """The person behind a Slack user id; unknown users are fetched with users.info."""
@@ -80,10 +83,3 @@ class SlackIdentity:
     def _find(self, workspace_id: str, user_id: str) -> Person | None:
         with self.deps.uow() as uow:
             return uow.people.by_account(workspace_id, PLATFORM, user_id)
-
-    async def slack_id(self, workspace_id: str, person_id: str) -> str | None:
-        """A person's Slack user id, if linked."""
-        def find() -> str | None:
-            with self.deps.uow() as uow:
-                return uow.people.account_of(workspace_id, person_id, PLATFORM)
-        return await asyncio.to_thread(find)
