@@ -50,7 +50,7 @@ def _every_block() -> Message:
             Context(text("Only you see this.")),
             Divider(),
             Actions((Button("Need help", ActionId.NEED_HELP, "o1|s1", "danger"),
-                     Button("Privacy", ActionId.OPEN_PRIVACY))),
+                     Button("Comment", ActionId.CHECKIN_COMMENT))),
             LinkList((Link("https://example.com/handbook?a=1&b=2", "Handbook"),
                       Link("https://example.com/it", "IT setup"))),
         ),
@@ -90,7 +90,7 @@ def test_a_message_with_every_block_type_renders_to_valid_block_kit() -> None:
     assert section["accessory"] == {"type": "button", "action_id": "tw_task_done",
                                     "value": "o1|t1", "style": "primary",
                                     "text": {"type": "plain_text", "text": "Done", "emoji": True}}
-    assert [e["action_id"] for e in blocks[4]["elements"]] == ["tw_need_help", "tw_open_privacy"]
+    assert [e["action_id"] for e in blocks[4]["elements"]] == ["tw_need_help", "tw_checkin_comment"]
     assert blocks[4]["elements"][0]["style"] == "danger"
     assert "style" not in blocks[4]["elements"][1]
     assert blocks[5]["text"]["text"] == ("• <https://example.com/handbook?a=1&amp;b=2|Handbook>\n"
@@ -164,7 +164,7 @@ def test_long_texts_are_cut_with_an_ellipsis_within_slack_limits() -> None:
 
 
 def test_too_many_blocks_and_buttons_are_kept_within_slack_limits() -> None:
-    buttons = tuple(Button(f"b{i}", ActionId.LINK, str(i)) for i in range(30))
+    buttons = tuple(Button(f"b{i}", ActionId.TASK_DONE, str(i)) for i in range(30))
     blocks_in = (Actions(buttons),) + tuple(Divider() for _ in range(60))
 
     blocks = render_blocks(blocks_in, SLACK_IDS.get)

@@ -13,8 +13,6 @@ class ActionId(StrEnum):
     CHECKIN_SCORE = "tw_checkin_score"
     CHECKIN_COMMENT = "tw_checkin_comment"
     CHECKIN_COMMENT_SUBMIT = "tw_checkin_comment_submit"
-    OPEN_PRIVACY = "tw_open_privacy"
-    LINK = "tw_link"
 
 
 def pack(*parts: str) -> str:

@@ -45,10 +45,3 @@ class FakeClock:
         if moment < self._now:
             raise ValueError("time does not go backwards")
         self._now = moment
-
-
-def require_aware(moment: datetime, what: str = "datetime") -> datetime:
-    """Refuse naive datetimes: every moment in Teamwell carries its zone."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"{what} must be timezone-aware")
-    return moment
