@@ -7,7 +7,7 @@ workspace's rows.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime, time
 from types import TracebackType
 from typing import Protocol
 
@@ -21,6 +21,7 @@ from teamwell.core.onboarding import (
 )
 from teamwell.core.outbox import OutboundItem
 from teamwell.core.people import Person, Team
+from teamwell.core.pulse import PulseAnswer, PulseInvite, PulsePreference, PulseRound
 
 
 class Workspaces(Protocol):
@@ -210,6 +211,130 @@ class Onboardings(Protocol):
         ...
 
 
+class Pulses(Protocol):
+    """Pulse rounds, invitations, anonymous answers and comments, and preferences.
+
+    Nothing here stores who gave an answer: answers and comments carry a per-round token only.
+    """
+
+    def add_round(self, pulse: PulseRound, key: bytes) -> bool:
+        """Store a round and its token key; False when the scope already has a round that week."""
+        ...
+
+    def get_round(self, workspace_id: str, round_id: str) -> PulseRound | None:
+        """The round with this id, or None."""
+        ...
+
+    def rounds_in_week(self, workspace_id: str, week: date) -> list[PulseRound]:
+        """Every round of the workspace whose period is that week."""
+        ...
+
+    def round_key(self, workspace_id: str, round_id: str) -> bytes | None:
+        """The open round's token key, or None once it is closed."""
+        ...
+
+    def add_invites(self, workspace_id: str, invites: Sequence[PulseInvite]) -> int:
+        """Store invitations, skipping anyone already asked that week; returns how many stored."""
+        ...
+
+    def invite(self, workspace_id: str, round_id: str, person_id: str) -> PulseInvite | None:
+        """One person's invitation to a round, or None."""
+        ...
+
+    def invites(self, workspace_id: str, round_id: str) -> list[PulseInvite]:
+        """Every invitation of a round."""
+        ...
+
+    def latest_invite(self, workspace_id: str, person_id: str) -> PulseInvite | None:
+        """The person's most recent sent invitation, or None."""
+        ...
+
+    def due_invites(self, now: datetime, limit: int = 200) -> list[tuple[str, PulseInvite]]:
+        """Pending invitations due by now in open rounds, across workspaces."""
+        ...
+
+    def mark_invite_sent(self, workspace_id: str, round_id: str, person_id: str) -> bool:
+        """Move a pending invitation to sent; False when someone else did."""
+        ...
+
+    def due_reminders(self, now: datetime, limit: int = 200) -> list[tuple[str, PulseInvite]]:
+        """Sent, not yet reminded invitations whose reminder is due, in open rounds."""
+        ...
+
+    def mark_reminded(self, workspace_id: str, round_id: str, person_id: str) -> bool:
+        """Record that the one reminder was dealt with; False when someone else did."""
+        ...
+
+    def due_closes(self, now: datetime) -> list[PulseRound]:
+        """Open rounds whose closing time has come, across workspaces."""
+        ...
+
+    def close_round(self, workspace_id: str, round_id: str) -> bool:
+        """Close a round: destroy its key and rewrite its answers in token order.
+
+        False when it was already closed.
+        """
+        ...
+
+    def save_answer(self, workspace_id: str, answer: PulseAnswer) -> None:
+        """Store an answer; a new one for the same token and question replaces the old."""
+        ...
+
+    def answers_of(self, workspace_id: str, round_id: str, token: str) -> dict[str, int | None]:
+        """One token's answers in a round, by question id."""
+        ...
+
+    def answered_tokens(self, workspace_id: str, round_id: str) -> set[str]:
+        """Tokens that gave at least one answer in a round."""
+        ...
+
+    def save_comment(
+        self, workspace_id: str, round_id: str, token: str, team_id: str, body: str
+    ) -> None:
+        """Store a comment; a new one from the same token replaces the old."""
+        ...
+
+    def comment_of(self, workspace_id: str, round_id: str, token: str) -> str | None:
+        """One token's comment in a round, or None."""
+        ...
+
+    def preference(self, workspace_id: str, person_id: str) -> PulsePreference:
+        """The person's pulse preference (defaults when never set)."""
+        ...
+
+    def set_preference(self, workspace_id: str, person_id: str, pref: PulsePreference) -> None:
+        """Store the person's pulse preference."""
+        ...
+
+    def preferences(self, workspace_id: str) -> dict[str, PulsePreference]:
+        """Every stored preference of the workspace, by person id."""
+        ...
+
+    def schedules(self, workspace_id: str) -> dict[str, tuple[int, time]]:
+        """Pulse day and local time per scope ("*" or a team id) where one was set."""
+        ...
+
+    def set_schedule(self, workspace_id: str, scope: str, when: tuple[int, time] | None) -> None:
+        """Set (or, with None, clear) the pulse day and local time of a scope."""
+        ...
+
+    def value_counts(self, workspace_id: str, week: date) -> list[tuple[str, str, int, int]]:
+        """(group, dimension, value, count) for the week, rolled up the team tree ("*": all)."""
+        ...
+
+    def respondents(self, workspace_id: str, week: date) -> dict[str, dict[str, int]]:
+        """Respondents per dimension ("" for any answer) per team as answered, for the week."""
+        ...
+
+    def invited(self, workspace_id: str, week: date) -> dict[str, int]:
+        """People sent the week's pulse, per team as invited."""
+        ...
+
+    def comments(self, workspace_id: str, week: date) -> list[tuple[str, str]]:
+        """(team as answered, comment) for the week, in no meaningful order."""
+        ...
+
+
 class Outbox(Protocol):
     """The durable outbox: adding is part of the caller's transaction."""
 
@@ -237,6 +362,7 @@ class UnitOfWork(Protocol):
     people: People
     teams: Teams
     onboardings: Onboardings
+    pulses: Pulses
     outbox: Outbox
     events: Events
 

@@ -187,3 +187,93 @@ class ProcessedEventRow(Base):
     workspace_id: Mapped[str] = mapped_column(ID, primary_key=True)
     event_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PulseRoundRow(Base):
+    __tablename__ = "pulse_rounds"
+    workspace_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    scope: Mapped[str] = mapped_column(ID)
+    week: Mapped[date]
+    question_ids: Mapped[str] = mapped_column(String(400))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16))
+    __table_args__ = (
+        # One round per scope and week: a scheduler tick that fires twice opens one round.
+        UniqueConstraint("workspace_id", "scope", "week", name="uq_pulse_rounds_week"),
+        Index("ix_pulse_rounds_close", "status", "closes_at"),
+    )
+
+
+class PulseRoundKeyRow(Base):
+    """A round's token key, in a table of its own: deleted (and vacuumed) when the round closes."""
+
+    __tablename__ = "pulse_round_keys"
+    workspace_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    round_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64))
+
+
+class PulseInviteRow(Base):
+    __tablename__ = "pulse_invites"
+    workspace_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    round_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    person_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    team_id: Mapped[str] = mapped_column(ID)
+    week: Mapped[date]
+    invite_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16))
+    reminded: Mapped[bool] = mapped_column(default=False)
+    __table_args__ = (
+        # Asked at most once a week, whichever round asks: the week's questions never repeat.
+        UniqueConstraint("workspace_id", "person_id", "week", name="uq_pulse_invites_week"),
+        Index("ix_pulse_invites_due", "status", "invite_at"),
+        Index("ix_pulse_invites_remind", "reminded", "remind_at"),
+    )
+
+
+class PulseAnswerRow(Base):
+    """No column names a person; no time of day; no rowid, so storage order is token order."""
+
+    __tablename__ = "pulse_answers"
+    workspace_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    round_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    dimension: Mapped[str] = mapped_column(String(64))
+    team_id: Mapped[str] = mapped_column(ID)
+    answered_on: Mapped[date]
+    value: Mapped[int | None]
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+
+class PulseCommentRow(Base):
+    """A round's comments: token and team only, not even a date."""
+
+    __tablename__ = "pulse_comments"
+    workspace_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    round_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    team_id: Mapped[str] = mapped_column(ID)
+    body: Mapped[str] = mapped_column(Text)
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+
+class PulsePreferenceRow(Base):
+    __tablename__ = "pulse_preferences"
+    workspace_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    person_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    opted_out: Mapped[bool] = mapped_column(default=False)
+    on_leave_until: Mapped[date | None]
+
+
+class PulseScheduleRow(Base):
+    """A workspace's (scope "*") or one team's pulse day and local time, overriding the default."""
+
+    __tablename__ = "pulse_schedules"
+    workspace_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    scope: Mapped[str] = mapped_column(ID, primary_key=True)
+    weekday: Mapped[int]
+    at_minute: Mapped[int]

@@ -9,8 +9,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from teamwell.bot.storage.engine import make_session_factory
 from teamwell.bot.storage.onboarding_repo import SqlOnboardings
+from teamwell.bot.storage.pulse_repo import SqlPulses
+from teamwell.bot.storage.purge import run_after_commit
 from teamwell.bot.storage.repos import SqlEvents, SqlOutbox, SqlPeople, SqlTeams, SqlWorkspaces
-from teamwell.core.ports import Events, Onboardings, Outbox, People, Teams, Workspaces
+from teamwell.core.ports import Events, Onboardings, Outbox, People, Pulses, Teams, Workspaces
 
 
 class SqlUnitOfWork:
@@ -27,6 +29,7 @@ class SqlUnitOfWork:
         self.people: People = SqlPeople(self.session)
         self.teams: Teams = SqlTeams(self.session)
         self.onboardings: Onboardings = SqlOnboardings(self.session)
+        self.pulses: Pulses = SqlPulses(self.session)
         self.outbox: Outbox = SqlOutbox(self.session)
         self.events: Events = SqlEvents(self.session)
         return self
@@ -41,8 +44,10 @@ class SqlUnitOfWork:
             self.session.close()
 
     def commit(self) -> None:
-        """Commit everything done in this unit of work."""
+        """Commit everything done in this unit of work, then any clean-up it asked for."""
+        pending = self.session.info.pop("after_commit", set())
         self.session.commit()
+        run_after_commit(self.session.get_bind(), pending)
 
     def rollback(self) -> None:
         """Throw away everything done since the last commit."""

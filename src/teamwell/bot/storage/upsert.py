@@ -21,3 +21,14 @@ def insert_ignore(session: Session, model: Any, values: dict[str, Any]) -> bool:
     stmt = (module.insert(table).values(**values).on_conflict_do_nothing()
             .returning(*table.primary_key.columns))
     return session.connection().execute(stmt).first() is not None
+
+
+def upsert(session: Session, model: Any, values: dict[str, Any]) -> None:
+    """Insert a row, or update the non-key columns of the row with the same primary key."""
+    dialect = session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    table = model.__table__
+    keys = [c.name for c in table.primary_key.columns]
+    stmt = module.insert(table).values(**values)
+    changes = {k: stmt.excluded[k] for k in values if k not in keys}
+    session.connection().execute(stmt.on_conflict_do_update(index_elements=keys, set_=changes))
