@@ -56,20 +56,40 @@ def _parser() -> argparse.ArgumentParser:
     send = outbox.add_parser("send", help="deliver what is due now, then exit")
     send.add_argument("--until-empty", action="store_true")
 
+    _pulse_parser(sub)
+
     demo = sub.add_parser("demo", help="an offline simulated workspace with a transcript")
     demo.add_argument("--days", type=int, default=15, help="how many days to simulate")
     return p
 
 
+def _pulse_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register `teamwell pulse` and its subcommands."""
+    pulse = sub.add_parser("pulse", help="weekly pulse surveys").add_subparsers(
+        dest="pulse_cmd", required=True)
+    send = pulse.add_parser("send", help="open a pulse round now")
+    send.add_argument("--team", help="only this team (and its sub-teams)")
+    close = pulse.add_parser("close", help="close open pulse rounds now")
+    close.add_argument("--team")
+    results = pulse.add_parser("results", help="print what a manager of the team may see")
+    results.add_argument("--team", help="the team (default: everything HR may see)")
+    results.add_argument("--week", help="any date in the week (default: latest closed round)")
+    leave = pulse.add_parser("leave", help="mark someone on leave (not asked, not counted)")
+    leave.add_argument("email")
+    leave.add_argument("--until", required=True, help="last day of leave, YYYY-MM-DD, or 'none'")
+    for p in (send, close, results, leave):
+        p.add_argument("--slack-team", help="Slack team id (default: from the bot token)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
-    from teamwell.bot import commands
+    from teamwell.bot import commands, pulse_cli
 
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "serve": commands.serve, "worker": commands.worker, "db": commands.db,
         "people": commands.people, "onboarding": commands.onboarding,
-        "outbox": commands.outbox, "demo": commands.demo,
+        "outbox": commands.outbox, "demo": commands.demo, "pulse": pulse_cli.pulse,
     }
     try:
         settings = load_settings()

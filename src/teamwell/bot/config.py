@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
 from dotenv import dotenv_values
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
+from teamwell.bot.pulse_settings import PulseSettingError, pulse_config
+from teamwell.core.pulse import PulseConfig
 
 
 class ConfigError(Exception):
@@ -27,6 +30,7 @@ class Settings:
     slack_api_url: str
     sequences_dir: Path | None
     log_level: str
+    pulse: PulseConfig = field(default_factory=PulseConfig)
 
     def require_slack_http(self) -> None:
         """Check what serving Slack over HTTP needs."""
@@ -120,7 +124,12 @@ def load_settings(env: dict[str, str] | None = None, cwd: Path | None = None) ->
     seq_dir = merged.get("TEAMWELL_SEQUENCES_DIR")
     if seq_dir and not Path(seq_dir).is_dir():
         raise ConfigError(f"TEAMWELL_SEQUENCES_DIR is not a directory: {seq_dir!r}")
+    try:
+        pulse = pulse_config(merged)
+    except PulseSettingError as exc:
+        raise ConfigError(str(exc)) from exc
     return Settings(
+        pulse=pulse,
         database_url=_database_url(merged.get("TEAMWELL_DATABASE_URL"), cwd),
         slack_bot_token=_token("SLACK_BOT_TOKEN", merged.get("SLACK_BOT_TOKEN"), "xoxb-"),
         slack_signing_secret=_secret(merged.get("SLACK_SIGNING_SECRET")),

@@ -15,6 +15,8 @@ from teamwell.bot.slack.directory import sync_workspace_users
 from teamwell.bot.slack.identity import slack_workspace
 from teamwell.handlers.deps import Deps
 from teamwell.handlers.onboarding import due_steps_left, run_due_steps, send_due_reminders
+from teamwell.handlers.pulse_delivery import send_due_invites, send_due_pulse_reminders
+from teamwell.handlers.pulse_rounds import close_due_rounds, open_weekly_rounds
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 60
@@ -36,14 +38,32 @@ async def onboarding_tick(deps: Deps) -> int:
     return sent + reminded
 
 
+async def pulse_tick(deps: Deps) -> int:
+    """Open this week's rounds, send due invitations and reminders, close rounds that are done."""
+    opened = await asyncio.to_thread(open_weekly_rounds, deps)
+    invited = 0
+    for _ in range(MAX_BATCHES):
+        batch = await asyncio.to_thread(send_due_invites, deps)
+        invited += batch
+        if not batch:
+            break
+    reminded = await asyncio.to_thread(send_due_pulse_reminders, deps)
+    closed = await asyncio.to_thread(close_due_rounds, deps)
+    if opened or invited or reminded or closed:
+        log.info("pulse tick: %d rounds opened, %d invitations, %d reminders, %d closed",
+                 opened, invited, reminded, closed)
+    return opened + invited + reminded + closed
+
+
 async def scheduled_tick(deps: Deps) -> None:
     """The job APScheduler runs: a tick that a shutdown may interrupt without alarm."""
     try:
         await onboarding_tick(deps)
+        await pulse_tick(deps)
     except asyncio.CancelledError:
         # Shutdown cancels a running job; work already in its thread finishes or rolls back,
         # and the next start picks up whatever is still due.
-        log.info("onboarding tick interrupted by shutdown")
+        log.info("scheduled tick interrupted by shutdown")
 
 
 async def directory_sync(deps: Deps, client: AsyncWebClient) -> int:

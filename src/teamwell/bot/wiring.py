@@ -18,6 +18,7 @@ from teamwell.bot.storage.uow import SqlUnitOfWorkFactory
 from teamwell.core.clock import Clock, SystemClock
 from teamwell.handlers.deps import Deps
 from teamwell.surveys.onboarding import load_library
+from teamwell.surveys.pulse_bank import load_bank
 
 
 @dataclass
@@ -36,6 +37,8 @@ def wire(settings: Settings, clock: Clock | None = None) -> Wired:
         uow=SqlUnitOfWorkFactory(engine),
         clock=clock or SystemClock(),
         sequences=load_library(settings.sequences_dir),
+        pulse=settings.pulse,
+        questions=load_bank(),
     )
     return Wired(settings=settings, engine=engine, deps=deps)
 

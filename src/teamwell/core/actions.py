@@ -13,6 +13,11 @@ class ActionId(StrEnum):
     CHECKIN_SCORE = "tw_checkin_score"
     CHECKIN_COMMENT = "tw_checkin_comment"
     CHECKIN_COMMENT_SUBMIT = "tw_checkin_comment_submit"
+    PULSE_ANSWER = "tw_pulse_answer"
+    PULSE_COMMENT = "tw_pulse_comment"
+    PULSE_COMMENT_SUBMIT = "tw_pulse_comment_submit"
+    PULSE_OPT_OUT = "tw_pulse_opt_out"
+    PULSE_OPT_IN = "tw_pulse_opt_in"
 
 
 def pack(*parts: str) -> str:

@@ -20,30 +20,32 @@ def intro_message() -> Message:
         blocks=(
             Header(f"Hi, I'm {BOT_NAME}: a bot, not a person"),
             Section(text(
-                "I help new colleagues settle in: a few onboarding messages, a setup checklist "
-                "and short check-ins. A person set me up for your workspace; I suggest, "
-                "people decide, and I never act on anyone's behalf.",
+                "I help new colleagues settle in (onboarding messages, a setup checklist, short "
+                "check-ins) and ask everyone a short, anonymous weekly pulse. A person set me "
+                "up for your workspace; I suggest, people decide, and I never act on anyone's "
+                "behalf.",
             )),
             Section(text(
                 Bold("What I keep: "),
                 "your name, email, team, manager, start date and time zone from the directory; "
-                "onboarding progress; answers you choose to give me.",
+                "onboarding progress; answers you choose to give me. Pulse answers are stored "
+                "without your name.",
             )),
             Section(text(
                 Bold("Who sees what: "),
                 "a new hire's manager and buddy see their onboarding progress and check-in "
-                "answers (each check-in says so before you answer). Nobody else sees them "
-                "through me.",
+                "answers (each check-in says so before you answer). Pulse results are shown "
+                "only for groups large enough that nobody can be singled out.",
             )),
             Context(text(
                 "/teamwell privacy: the details. /teamwell stop: no more onboarding messages. "
-                "/teamwell help: everything I understand.",
+                "/teamwell pulse off: no pulses. /teamwell help: everything I understand.",
             )),
         ),
     )
 
 
-def privacy_message() -> Message:
+def privacy_message(minimum: int = 5) -> Message:
     """What is collected, who sees what, and how to opt out."""
     return Message(
         fallback="How Teamwell handles your data",
@@ -62,7 +64,18 @@ def privacy_message() -> Message:
                 "you answer. \"I need help\" passes your request to your buddy or manager.",
             )),
             Section(text(
+                Bold("Weekly pulse: "),
+                "answers are stored with no link to you: a one-way code, whose key is "
+                "destroyed when the pulse closes, only stops double answers while it is open. "
+                "Answers keep your team and the date, not the time. Managers and HR see team "
+                f"results only for groups of at least {minimum} people who answered, "
+                "and nothing that could be worked out by subtracting one group from another. "
+                "Comments are shown shuffled, undated and with names, emails and phone "
+                "numbers removed. New hires are not asked in their first 30 days.",
+            )),
+            Section(text(
                 Bold("Your choices: "),
+                "/teamwell pulse off stops pulses (/teamwell pulse on brings them back); "
                 "/teamwell stop ends your onboarding messages at once. For a copy of what I "
                 "hold about you, or to have it erased, ask your HR team; self-service commands "
                 "for both are planned.",
@@ -82,6 +95,8 @@ def help_message() -> Message:
                 "/teamwell help: this list\n"
                 "/teamwell privacy: what I keep and who sees it\n"
                 "/teamwell onboarding: your onboarding progress (also on my Home tab)\n"
+                "/teamwell pulse: this week's pulse again, with your answers so far\n"
+                "/teamwell pulse off | on: stop or restart the weekly pulse\n"
                 "/teamwell stop: no more onboarding messages for you",
             )),
             Context(text("I'm a bot. If you need a person, use the 'I need help' button.")),

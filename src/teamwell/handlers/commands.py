@@ -19,8 +19,13 @@ def _unknown(word: str) -> Message:
     )
 
 
-def command_reply(deps: Deps, workspace_id: str, person_id: str, command_text: str) -> Message:
-    """Answer a text command: help, privacy, onboarding progress, or stop onboarding."""
+def command_reply(deps: Deps, workspace_id: str, person_id: str, command_text: str,
+                  private: bool = False) -> Message:
+    """Answer a text command: help, privacy, onboarding, pulse; private replies are never stored.
+
+    private is True when the reply goes straight back to the person (a slash command's answer)
+    rather than through the outbox: only then may it show their own pulse answers.
+    """
     from teamwell.handlers.onboarding import progress_message, stop_onboarding
 
     words = command_text.strip().lower().split()
@@ -30,13 +35,28 @@ def command_reply(deps: Deps, workspace_id: str, person_id: str, command_text: s
     if not words or words[0] in ("help", "?"):
         return help_message()
     if words[0] == "privacy":
-        return privacy_message()
+        return privacy_message(deps.pulse.min_group_size)
+    if words[0] == "pulse":
+        return _pulse_command(deps, workspace_id, person_id, words[1:], private)
     if words[0] in ("onboarding", "progress") and words[1:2] != ["stop"]:
         return progress_message(deps, workspace_id, person_id)
     if words[0] in ("stop", "onboarding"):
         reply = stop_onboarding(deps, workspace_id, person_id)
         return Message(fallback=reply, blocks=(Section(text(reply)),))
     return _unknown(words[0])
+
+
+def _pulse_command(deps: Deps, workspace_id: str, person_id: str, rest: list[str],
+                   private: bool) -> Message:
+    from teamwell.handlers.pulse_answers import current_pulse, set_pulse_participation
+
+    if rest[:1] in (["off"], ["out"], ["stop"], ["on"], ["in"], ["start"]):
+        reply = set_pulse_participation(deps, workspace_id, person_id,
+                                        rest[0] in ("on", "in", "start"))
+        return Message(fallback=reply, blocks=(Section(text(reply)),))
+    if rest:
+        return _unknown("pulse " + rest[0])
+    return current_pulse(deps, workspace_id, person_id, with_answers=private)
 
 
 def reply_to_direct_message(

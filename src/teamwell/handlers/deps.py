@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from teamwell.core.clock import Clock
 from teamwell.core.ports import UnitOfWorkFactory
+from teamwell.core.pulse import PulseConfig
+from teamwell.surveys.pulse_bank import QuestionBank, load_bank
 
 if TYPE_CHECKING:
     from teamwell.surveys.onboarding import SequenceLibrary
@@ -19,3 +21,5 @@ class Deps:
     uow: UnitOfWorkFactory
     clock: Clock
     sequences: SequenceLibrary
+    pulse: PulseConfig = field(default_factory=PulseConfig)
+    questions: QuestionBank = field(default_factory=load_bank)

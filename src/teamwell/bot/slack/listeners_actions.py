@@ -15,18 +15,38 @@ from teamwell.bot.slack.context import SlackEdge, channel_id_of, user_id_of
 from teamwell.bot.slack.home import publish_home
 from teamwell.core.actions import ActionId
 from teamwell.core.errors import InvalidInput, TeamwellError
-from teamwell.core.messages import Message
-from teamwell.handlers import onboarding
+from teamwell.core.messages import Form, Message
+from teamwell.handlers import onboarding, pulse_answers
 from teamwell.handlers.commands import command_reply
 from teamwell.handlers.deps import Deps
 
 log = logging.getLogger(__name__)
 ButtonHandler = Callable[[Deps, str, str, str], str]
 
+FormOpener = Callable[[Deps, str, str, str], Form]
+FormRecorder = Callable[[Deps, str, str, str, str], object]
+
+
+def _participation(take_part: bool) -> ButtonHandler:
+    def handler(deps: Deps, ws: str, person_id: str, _value: str) -> str:
+        return pulse_answers.set_pulse_participation(deps, ws, person_id, take_part)
+    return handler
+
+
 BUTTONS: dict[ActionId, ButtonHandler] = {
     ActionId.TASK_DONE: onboarding.complete_task,
     ActionId.CHECKIN_SCORE: onboarding.record_checkin_score,
     ActionId.NEED_HELP: onboarding.request_help,
+    ActionId.PULSE_ANSWER: pulse_answers.record_answer,
+    ActionId.PULSE_OPT_OUT: _participation(False),
+    ActionId.PULSE_OPT_IN: _participation(True),
+}
+# A button that opens a form, and the callback of the form it opens.
+FORMS: dict[ActionId, tuple[FormOpener, ActionId, FormRecorder]] = {
+    ActionId.CHECKIN_COMMENT: (onboarding.checkin_comment_form,
+                               ActionId.CHECKIN_COMMENT_SUBMIT, onboarding.record_checkin_comment),
+    ActionId.PULSE_COMMENT: (pulse_answers.pulse_comment_form,
+                             ActionId.PULSE_COMMENT_SUBMIT, pulse_answers.record_pulse_comment),
 }
 
 
@@ -34,8 +54,9 @@ def register_actions(app: AsyncApp, edge: SlackEdge) -> None:
     """Attach button, form and command listeners."""
     for action, handler in BUTTONS.items():
         app.action(action_pattern(action))(_button(edge, handler))
-    app.action(action_pattern(ActionId.CHECKIN_COMMENT))(_open_comment_form(edge))
-    app.view(ActionId.CHECKIN_COMMENT_SUBMIT.value)(_submit_comment(edge))
+    for opener_action, (opener, callback, recorder) in FORMS.items():
+        app.action(action_pattern(opener_action))(_open_form(edge, opener))
+        app.view(callback.value)(_submit_form(edge, recorder))
     app.command("/teamwell")(_command(edge))
 
 
@@ -64,15 +85,15 @@ def _button(edge: SlackEdge, handler: ButtonHandler) -> Callable[..., Any]:
     return listener
 
 
-def _open_comment_form(edge: SlackEdge) -> Callable[..., Any]:
+def _open_form(edge: SlackEdge, opener: FormOpener) -> Callable[..., Any]:
     async def listener(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
                        client: AsyncWebClient) -> None:
         await ack()
         user = user_id_of(body)
         try:
             ws, person_id = await edge.who(client, body)
-            form = await asyncio.to_thread(onboarding.checkin_comment_form, edge.deps, ws,
-                                           person_id, str(action.get("value", "")))
+            form = await asyncio.to_thread(opener, edge.deps, ws, person_id,
+                                           str(action.get("value", "")))
         except TeamwellError as exc:
             await edge.ephemeral(client, channel_id_of(body), user, Message(exc.user_message))
             return
@@ -89,13 +110,13 @@ def _first_text_value(view: dict[str, Any]) -> tuple[str, str]:
     return "", ""
 
 
-def _submit_comment(edge: SlackEdge) -> Callable[..., Any]:
+def _submit_form(edge: SlackEdge, recorder: FormRecorder) -> Callable[..., Any]:
     async def listener(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any],
                        client: AsyncWebClient) -> None:
         field_id, comment = _first_text_value(view)
         try:
             ws, person_id = await edge.who(client, body)
-            await asyncio.to_thread(onboarding.record_checkin_comment, edge.deps, ws, person_id,
+            await asyncio.to_thread(recorder, edge.deps, ws, person_id,
                                     str(view.get("private_metadata", "")), comment)
         except InvalidInput as exc:
             await ack(response_action="errors", errors={field_id: exc.user_message})
@@ -111,8 +132,9 @@ def _command(edge: SlackEdge) -> Callable[..., Any]:
     async def listener(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         try:
             ws, person_id = await edge.who(client, body)
+            # The answer goes straight back to the person, so it may show their own answers.
             message = await asyncio.to_thread(command_reply, edge.deps, ws, person_id,
-                                              str(body.get("text", "")))
+                                              str(body.get("text", "")), True)
         except TeamwellError as exc:
             await ack(text=exc.user_message)
             return

@@ -1,0 +1,59 @@
+"""Pulse settings from the environment: schedule, reporting minimums, new-hire grace period."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import time
+
+from teamwell.core.pulse import PulseConfig
+from teamwell.core.pulse_schedule import PulseSchedule, parse_weekday
+
+
+class PulseSettingError(ValueError):
+    """A pulse setting is malformed; the message names it."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    if not re.fullmatch(r"-?\d{1,4}", raw):
+        raise PulseSettingError(f"{name} must be a whole number, not {raw!r}")
+    return int(raw)
+
+
+def _time(name: str, raw: str) -> time:
+    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", raw.strip())
+    if not match:
+        raise PulseSettingError(f"{name} must be a time like 10:00, not {raw!r}")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def pulse_config(env: Mapping[str, str]) -> PulseConfig:
+    """Read TEAMWELL_PULSE_* and TEAMWELL_MIN_GROUP_SIZE settings (PulseSettingError if bad)."""
+    try:
+        weekday = parse_weekday(env.get("TEAMWELL_PULSE_DAY") or "tuesday")
+    except ValueError as exc:
+        raise PulseSettingError(f"TEAMWELL_PULSE_DAY: {exc}") from exc
+    at = _time("TEAMWELL_PULSE_TIME", env.get("TEAMWELL_PULSE_TIME") or "10:00")
+    quiet = (env.get("TEAMWELL_QUIET_HOURS") or "19:00-08:00").split("-")
+    if len(quiet) != 2:
+        raise PulseSettingError("TEAMWELL_QUIET_HOURS must look like 19:00-08:00")
+    try:
+        schedule = PulseSchedule(
+            weekday=weekday, at=at, open_days=_int(env, "TEAMWELL_PULSE_OPEN_DAYS", 3),
+            quiet_start=_time("TEAMWELL_QUIET_HOURS", quiet[0]),
+            quiet_end=_time("TEAMWELL_QUIET_HOURS", quiet[1]),
+            per_round=_int(env, "TEAMWELL_PULSE_QUESTIONS", 4))
+    except ValueError as exc:
+        raise PulseSettingError(f"pulse schedule (TEAMWELL_PULSE_*): {exc}") from exc
+    minimum = _int(env, "TEAMWELL_MIN_GROUP_SIZE", 5)
+    try:
+        return PulseConfig(
+            schedule=schedule, min_group_size=minimum,
+            comment_minimum=_int(env, "TEAMWELL_COMMENT_MIN_GROUP_SIZE", max(5, minimum)),
+            new_hire_days=_int(env, "TEAMWELL_PULSE_NEW_HIRE_DAYS", 30))
+    except ValueError as exc:
+        raise PulseSettingError(f"TEAMWELL_MIN_GROUP_SIZE / TEAMWELL_COMMENT_MIN_GROUP_SIZE / "
+                                f"TEAMWELL_PULSE_NEW_HIRE_DAYS: {exc}") from exc

@@ -1,0 +1,147 @@
+"""Answering a pulse: buttons, the comment form, re-opening it, and opting out or back in.
+
+Nothing here writes a person's id next to an answer: answers and comments are stored under the
+round's token. Replies that show someone their own answers go straight back to them and are
+never queued in the outbox, which would keep a copy next to their name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from teamwell.core.actions import ActionId, unpack
+from teamwell.core.errors import InvalidInput, NotAllowed, UnknownAction
+from teamwell.core.messages import Block, Button, Form, Header, Message, Section, text
+from teamwell.core.people import Person
+from teamwell.core.ports import UnitOfWork
+from teamwell.core.pulse import (
+    MAX_COMMENT_LENGTH,
+    NO_TEAM,
+    SKIP,
+    PulseAnswer,
+    PulseRound,
+    answer_token,
+)
+from teamwell.core.pulse_views import comment_form, when_local
+from teamwell.handlers.deps import Deps
+from teamwell.handlers.pulse_delivery import pulse_for
+
+CLOSED = "This pulse has closed, so nothing was recorded. Thanks for wanting to answer!"
+
+
+def _open_round(deps: Deps, uow: UnitOfWork, workspace_id: str, person_id: str,
+                round_id: str) -> tuple[Person, PulseRound, bytes] | str:
+    """The person, the round and its key; or the reply when the round cannot take answers."""
+    pulse = uow.pulses.get_round(workspace_id, round_id)
+    if pulse is None:
+        raise UnknownAction("I don't know that pulse.")
+    if uow.pulses.invite(workspace_id, round_id, person_id) is None:
+        raise NotAllowed("This pulse was not sent to you, so I can't record an answer.")
+    person = uow.people.get(workspace_id, person_id)
+    if person is None:
+        raise NotAllowed("I can't find you in the directory.")
+    key = uow.pulses.round_key(workspace_id, round_id)
+    if key is None or not pulse.is_open(deps.clock.now()):
+        return CLOSED
+    return person, pulse, key
+
+
+def record_answer(deps: Deps, workspace_id: str, person_id: str, value: str) -> str:
+    """Store (or change) one answer from a pulse button; returns the reply for the person."""
+    try:
+        round_id, question_id, choice = unpack(value, 3)
+    except ValueError as exc:
+        raise UnknownAction("That button isn't one I know.") from exc
+    with deps.uow() as uow:
+        found = _open_round(deps, uow, workspace_id, person_id, round_id)
+        if isinstance(found, str):
+            return found
+        person, pulse, key = found
+        question = deps.questions.get(question_id)
+        if question is None or question_id not in pulse.question_ids:
+            raise UnknownAction("That question isn't part of this pulse.")
+        answer: int | None = None
+        if choice != SKIP:
+            if not choice.lstrip("-").isdigit() or int(choice) not in question.scale.values():
+                raise InvalidInput("That answer isn't on this question's scale.")
+            answer = int(choice)
+        uow.pulses.save_answer(workspace_id, PulseAnswer(
+            round_id=pulse.id, token=answer_token(key, person.id), question_id=question.id,
+            dimension=question.dimension.id, team_id=person.team_id or NO_TEAM,
+            answered_on=deps.clock.now().astimezone(person.zone).date(), value=answer))
+        uow.commit()
+    said = "Skipped" if answer is None else f"Saved \u201c{question.scale.label(answer)}\u201d"
+    return (f"{said}. You can change it until {when_local(pulse.closes_at, person.zone)}; "
+            "nobody sees your individual answers.")
+
+
+def pulse_comment_form(deps: Deps, workspace_id: str, person_id: str, value: str) -> Form:
+    """The comment form for a round the person was asked in (refused once it has closed)."""
+    with deps.uow() as uow:
+        found = _open_round(deps, uow, workspace_id, person_id, value)
+    if isinstance(found, str):
+        raise NotAllowed(found)
+    return comment_form(found[1], deps.pulse.comment_minimum)
+
+
+def record_pulse_comment(deps: Deps, workspace_id: str, person_id: str, context: str,
+                         comment: str) -> None:
+    """Store (or replace) the person's anonymous comment on a round."""
+    body = comment.strip()
+    if not body:
+        raise InvalidInput("The comment is empty.")
+    if len(body) > MAX_COMMENT_LENGTH:
+        raise InvalidInput(f"Comments can be at most {MAX_COMMENT_LENGTH:,} characters; "
+                           f"this one has {len(body):,}.")
+    with deps.uow() as uow:
+        found = _open_round(deps, uow, workspace_id, person_id, context)
+        if isinstance(found, str):
+            raise InvalidInput(found)
+        person, pulse, key = found
+        uow.pulses.save_comment(workspace_id, pulse.id, answer_token(key, person.id),
+                                person.team_id or NO_TEAM, body)
+        uow.commit()
+
+
+def current_pulse(deps: Deps, workspace_id: str, person_id: str, with_answers: bool) -> Message:
+    """`/teamwell pulse`: the person's open pulse again (with their answers, if shown privately)."""
+    with deps.uow() as uow:
+        invite = uow.pulses.latest_invite(workspace_id, person_id)
+        pulse = uow.pulses.get_round(workspace_id, invite.round_id) if invite else None
+        if invite is None or pulse is None or not pulse.is_open(deps.clock.now()):
+            return _say("There's no pulse open for you right now. The next one comes on the "
+                        "usual day; /teamwell pulse off if you'd rather not get them.")
+        found = pulse_for(deps, uow, pulse, invite, with_answers)
+    if found is None:
+        return _say("There's no pulse open for you right now.")
+    return found[1]
+
+
+def set_pulse_participation(deps: Deps, workspace_id: str, person_id: str, take_part: bool) -> str:
+    """Opt out of pulses, or back in; returns the reply."""
+    with deps.uow() as uow:
+        pref = uow.pulses.preference(workspace_id, person_id)
+        uow.pulses.set_preference(workspace_id, person_id, replace(pref, opted_out=not take_part))
+        uow.commit()
+    if take_part:
+        return "You're in: you'll get the weekly pulse again from the next round."
+    return ("You're out: no more pulses, and you're not counted in anyone's results. "
+            "/teamwell pulse on brings them back.")
+
+
+def pulse_home_blocks(deps: Deps, workspace_id: str, person_id: str) -> tuple[Block, ...]:
+    """The Home tab's pulse section: whether the person takes part, and a button to change it."""
+    with deps.uow() as uow:
+        pref = uow.pulses.preference(workspace_id, person_id)
+    if pref.opted_out:
+        return (Header("Weekly pulse"), Section(
+            text("You've opted out of the weekly pulse; you're not asked and not counted."),
+            Button("Take part again", ActionId.PULSE_OPT_IN, "on", "primary")))
+    return (Header("Weekly pulse"), Section(
+        text("You get a short, anonymous pulse each week. Managers see team results only for "
+             f"groups of {deps.pulse.min_group_size} or more; never your own answers."),
+        Button("Opt out", ActionId.PULSE_OPT_OUT, "off")))
+
+
+def _say(line: str) -> Message:
+    return Message(fallback=line, blocks=(Section(text(line)),))

@@ -1,0 +1,70 @@
+"""Pulse results as a manager (one team and its sub-teams) or HR (everyone) may see them."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from teamwell.core.anonymity import team_groups
+from teamwell.core.errors import InvalidInput
+from teamwell.core.ports import UnitOfWork
+from teamwell.core.pulse import WHOLE_WORKSPACE, RoundStatus
+from teamwell.core.pulse_results import GroupResult, PeriodCounts, build_results
+from teamwell.core.pulse_rotation import week_monday
+from teamwell.handlers.deps import Deps
+
+
+@dataclass(frozen=True, slots=True)
+class Results:
+    """The groups a viewer may see for one week (None when no round of that week has closed)."""
+
+    week: date | None
+    groups: tuple[GroupResult, ...]
+    minimum: int
+
+
+def _counts(uow: UnitOfWork, workspace_id: str, week: date) -> PeriodCounts:
+    p = uow.pulses
+    return PeriodCounts(p.value_counts(workspace_id, week), p.respondents(workspace_id, week),
+                        p.invited(workspace_id, week), p.comments(workspace_id, week))
+
+
+def latest_closed_week(uow: UnitOfWork, workspace_id: str, before: date) -> date | None:
+    """The most recent week up to before with a closed round (looking back a year)."""
+    week = week_monday(before)
+    for _ in range(53):
+        if any(r.status is RoundStatus.CLOSED for r in uow.pulses.rounds_in_week(workspace_id,
+                                                                                 week)):
+            return week
+        week -= timedelta(days=7)
+    return None
+
+
+def team_results(deps: Deps, workspace_id: str, team_name: str | None = None,
+                 week: date | None = None) -> Results:
+    """What a manager of the team (or HR, for no team) may see for a week (default: latest)."""
+    with deps.uow() as uow:
+        teams = uow.teams.list(workspace_id)
+        groups = team_groups(teams)
+        if team_name is None:
+            wanted = [g.id for g in groups]
+        else:
+            team = uow.teams.by_name(workspace_id, team_name)
+            if team is None:
+                raise InvalidInput(f"There is no team called {team_name!r}.")
+            # A manager sees their team and the teams under it, never a sibling or the parent.
+            wanted = [g.id for g in groups if g.id != WHOLE_WORKSPACE and g.atoms <= next(
+                x.atoms for x in groups if x.id == team.id)]
+            wanted.sort(key=lambda gid: (gid != team.id, gid))
+        chosen = week or latest_closed_week(uow, workspace_id, deps.clock.now().date())
+        if chosen is None:
+            return Results(None, (), deps.pulse.min_group_size)
+        now = _counts(uow, workspace_id, chosen)
+        previous = _counts(uow, workspace_id, chosen - timedelta(days=7))
+        names = [p.name for p in uow.people.list(workspace_id, active_only=False)]
+    results = build_results(groups, wanted, deps.questions.dimensions(), now, previous,
+                            deps.pulse.min_group_size, deps.pulse.comment_minimum, names,
+                            random.Random(secrets.randbits(64)))
+    return Results(chosen, tuple(results), deps.pulse.min_group_size)
