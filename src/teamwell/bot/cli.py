@@ -77,7 +77,12 @@ def _pulse_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     leave = pulse.add_parser("leave", help="mark someone on leave (not asked, not counted)")
     leave.add_argument("email")
     leave.add_argument("--until", required=True, help="last day of leave, YYYY-MM-DD, or 'none'")
-    for p in (send, close, results, leave):
+    sched = pulse.add_parser("schedule", help="show, or set a workspace's or team's pulse day")
+    sched.add_argument("--team", help="the team (default: the whole workspace)")
+    sched.add_argument("--day", help="Monday to Friday (e.g. tue)")
+    sched.add_argument("--time", help="local time, e.g. 10:00")
+    sched.add_argument("--default", action="store_true", help="go back to the default schedule")
+    for p in (send, close, results, leave, sched):
         p.add_argument("--slack-team", help="Slack team id (default: from the bot token)")
 
 

@@ -7,13 +7,16 @@ from datetime import date
 
 from teamwell.bot.commands import CommandError, _workspace
 from teamwell.bot.config import Settings
+from teamwell.bot.pulse_settings import parse_clock
 from teamwell.bot.storage import migrate
 from teamwell.bot.wiring import wire
 from teamwell.core.pulse import PulsePreference
 from teamwell.core.pulse_results import GroupResult
+from teamwell.core.pulse_schedule import parse_weekday
 from teamwell.handlers.deps import Deps
 from teamwell.handlers.pulse_results import Results, team_results
 from teamwell.handlers.pulse_rounds import close_open_rounds, open_round
+from teamwell.handlers.pulse_schedules import describe_schedules, set_pulse_schedule
 
 
 def _date(flag: str, value: str) -> date:
@@ -41,6 +44,8 @@ def pulse(args: argparse.Namespace) -> int:
         return 0
     if args.pulse_cmd == "leave":
         return _leave(deps, ws, args.email, args.until)
+    if args.pulse_cmd == "schedule":
+        return _schedule(deps, ws, args)
     week = _date("--week", args.week) if args.week else None
     print(format_results(team_results(deps, ws, args.team, week)))
     return 0
@@ -56,6 +61,24 @@ def _leave(deps: Deps, ws: str, email: str, until: str) -> int:
         uow.pulses.set_preference(ws, person.id, PulsePreference(pref.opted_out, end))
         uow.commit()
     print(f"{person.name}: " + (f"on leave until {end.isoformat()}" if end else "not on leave"))
+    return 0
+
+
+def _schedule(deps: Deps, ws: str, args: argparse.Namespace) -> int:
+    if args.default:
+        print(set_pulse_schedule(deps, ws, args.team, None))
+        return 0
+    if not args.day and not args.time:
+        print(describe_schedules(deps, ws))
+        return 0
+    if not (args.day and args.time):
+        raise CommandError("give both --day and --time (or --default)")
+    try:
+        weekday = parse_weekday(args.day)
+        at = parse_clock("--time", args.time)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
+    print(set_pulse_schedule(deps, ws, args.team, (weekday, at)))
     return 0
 
 

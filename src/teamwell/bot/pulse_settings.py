@@ -23,7 +23,8 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
     return int(raw)
 
 
-def _time(name: str, raw: str) -> time:
+def parse_clock(name: str, raw: str) -> time:
+    """A local time like 10:00 (PulseSettingError naming the setting otherwise)."""
     match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", raw.strip())
     if not match:
         raise PulseSettingError(f"{name} must be a time like 10:00, not {raw!r}")
@@ -36,15 +37,15 @@ def pulse_config(env: Mapping[str, str]) -> PulseConfig:
         weekday = parse_weekday(env.get("TEAMWELL_PULSE_DAY") or "tuesday")
     except ValueError as exc:
         raise PulseSettingError(f"TEAMWELL_PULSE_DAY: {exc}") from exc
-    at = _time("TEAMWELL_PULSE_TIME", env.get("TEAMWELL_PULSE_TIME") or "10:00")
+    at = parse_clock("TEAMWELL_PULSE_TIME", env.get("TEAMWELL_PULSE_TIME") or "10:00")
     quiet = (env.get("TEAMWELL_QUIET_HOURS") or "19:00-08:00").split("-")
     if len(quiet) != 2:
         raise PulseSettingError("TEAMWELL_QUIET_HOURS must look like 19:00-08:00")
     try:
         schedule = PulseSchedule(
             weekday=weekday, at=at, open_days=_int(env, "TEAMWELL_PULSE_OPEN_DAYS", 3),
-            quiet_start=_time("TEAMWELL_QUIET_HOURS", quiet[0]),
-            quiet_end=_time("TEAMWELL_QUIET_HOURS", quiet[1]),
+            quiet_start=parse_clock("TEAMWELL_QUIET_HOURS", quiet[0]),
+            quiet_end=parse_clock("TEAMWELL_QUIET_HOURS", quiet[1]),
             per_round=_int(env, "TEAMWELL_PULSE_QUESTIONS", 4))
     except ValueError as exc:
         raise PulseSettingError(f"pulse schedule (TEAMWELL_PULSE_*): {exc}") from exc
