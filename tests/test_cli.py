@@ -221,9 +221,9 @@ def test_the_worker_alone_delivers_due_messages_and_stops_cleanly(tmp_path: Path
     assert synced == [("Europe/Oslo",)]  # the worker synced the directory from users.list
 
 
-def test_the_demo_walks_a_new_hire_through_her_first_days() -> None:
+def test_the_demo_walks_a_new_hire_through_her_first_days_and_runs_a_pulse() -> None:
     out = StringIO()
-    assert run_demo(days=9, out=out) == 0
+    assert run_demo(days=10, out=out) == 0
     transcript = out.getvalue()
     first_to_nia = transcript.index("-> Nia")
     assert "A BOT, NOT A PERSON" in transcript[first_to_nia:first_to_nia + 200]
@@ -233,3 +233,11 @@ def test_the_demo_walks_a_new_hire_through_her_first_days() -> None:
     assert "Reminder 1 of 2" in transcript
     assert "Sat" not in transcript.split("Done:")[0].replace("Saturday", "")
     assert "each exactly once" in transcript
+    # The weekly pulse: a receipt before the questions, five answers, results only once closed.
+    assert "Tue 10 Mar 10:00 Europe/London  -> Maya (manager)" in transcript
+    assert "Your team currently has 6 members." in transcript
+    results = transcript.index("Maya runs `teamwell pulse results --team Platform`")
+    assert transcript.index("<- Tom answered the pulse") < results
+    assert "Platform: 5 responses of 5 asked (100%)" in transcript[results:]
+    assert "[name] shielded us well" in transcript[results:]
+    assert "People: hidden" in transcript[results:]

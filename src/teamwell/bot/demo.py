@@ -20,7 +20,17 @@ import aiohttp
 from aiohttp import web
 
 from teamwell.bot.config import load_settings
-from teamwell.bot.demo_script import CAST, PEOPLE_CSV, TEAM_ID, Click, planned_clicks
+from teamwell.bot.demo_pulse import answer_due_pulses, print_results
+from teamwell.bot.demo_script import (
+    CAST,
+    PEOPLE_CSV,
+    TEAM_ID,
+    TEAMMATES,
+    Click,
+    planned_clicks,
+    planned_pulse_answers,
+)
+from teamwell.bot.scheduler import pulse_tick
 from teamwell.bot.server import EDGE_KEY, build_web_app
 from teamwell.bot.slack import simulate
 from teamwell.bot.slack.fake_api import FakeSlackApi
@@ -29,6 +39,9 @@ from teamwell.bot.storage import migrate
 from teamwell.bot.transcript import blocks_to_lines
 from teamwell.bot.wiring import slack_client, wire
 from teamwell.core.clock import FakeClock
+from teamwell.core.pulse import RoundStatus
+from teamwell.core.pulse_rotation import week_monday
+from teamwell.handlers.deps import Deps
 from teamwell.handlers.onboarding import run_due_steps, send_due_reminders
 from teamwell.handlers.people import import_people
 
@@ -50,7 +63,7 @@ class Transcript:
         self.api = api
         self.write = write
         self.seen = 0
-        self.names = {c.slack_id: c.name for c in CAST}
+        self.names = {c.slack_id: c.name for c in CAST + TEAMMATES}
         self.by_channel: dict[str, Any] = {}
         for member in CAST:
             channel = api.dm_channel(member.slack_id)
@@ -87,7 +100,7 @@ async def _demo(tmp: Path, days: int, out: TextIO | None) -> int:
     token = "xoxb-demo-" + secrets.token_hex(8)
     secret = secrets.token_hex(16)
     api = FakeSlackApi(token=token, clock=clock, team_id=TEAM_ID, team_name="Acme (simulated)")
-    for member in CAST:
+    for member in CAST + TEAMMATES:
         api.add_user(member.slack_id, member.name, member.email, tz=member.tz)
     base = await api.start()
     url = f"sqlite:///{tmp / 'demo.db'}"
@@ -116,22 +129,37 @@ async def _demo(tmp: Path, days: int, out: TextIO | None) -> int:
             report = import_people(wired.deps, ws, PEOPLE_CSV)
             write(f"HR imports people.csv: {report.summary()}")
             write(f"Slack sends team_join events as people join: {', '.join(c.name for c in CAST)}")
-            for n, member in enumerate(CAST):
+            for n, member in enumerate(CAST + TEAMMATES):
                 body, ctype = simulate.event_body(TEAM_ID, {"type": "team_join",
                                                             "user": api.workspace.users[member.slack_id]},
                                                   f"EvDemo{n}")
                 await _post(session, endpoint, secret, body, ctype)
+            reply = await _command(session, endpoint, secret, "UHANA", "pulse off")
+            hana = CAST[-1]
+            write(f"\n{hana.local(clock.now())}  <- Hana types /teamwell pulse off (she reads "
+                  f"the results as HR)\n    {reply}")
             end = START + timedelta(days=days)
             pending = planned_clicks()
+            pulses = planned_pulse_answers()
+            shown_results = False
+
+            async def post(body: str, ctype: str) -> int:
+                return await _post(session, endpoint, secret, body, ctype)
+
             while clock.now() < end:
                 await asyncio.to_thread(run_due_steps, wired.deps)
                 await asyncio.to_thread(send_due_reminders, wired.deps)
+                closed = await pulse_tick(wired.deps)
                 await sender.drain()
                 transcript.flush()
                 pending = await _press_due(session, endpoint, secret, api, clock, pending,
                                            transcript)
+                pulses = await answer_due_pulses(post, api, clock, pulses, write)
                 await sender.drain()
                 transcript.flush()
+                if closed and not shown_results and _round_closed(wired.deps, ws):
+                    print_results(wired.deps, ws, write)
+                    shown_results = True
                 clock.advance(STEP)
             await app[EDGE_KEY].drain_background()
     finally:
@@ -142,6 +170,22 @@ async def _demo(tmp: Path, days: int, out: TextIO | None) -> int:
     once = "each exactly once" if len(ids) == len(set(ids)) else "SOME MORE THAN ONCE"
     write(f"\nDone: {days} simulated days, {len(ids)} messages delivered, {once}.")
     return 0 if len(ids) == len(set(ids)) else 1
+
+
+def _round_closed(deps: Deps, workspace_id: str) -> bool:
+    with deps.uow() as uow:
+        week = week_monday(deps.clock.now().date())
+        rounds = uow.pulses.rounds_in_week(workspace_id, week)
+    return any(r.status is RoundStatus.CLOSED for r in rounds)
+
+
+async def _command(session: aiohttp.ClientSession, endpoint: str, secret: str, user: str,
+                   text: str) -> str:
+    body, ctype = simulate.command_body(TEAM_ID, user, "/teamwell", text)
+    headers = {"Content-Type": ctype, **simulate.sign(secret, body)}
+    async with session.post(endpoint, data=body.encode(), headers=headers) as resp:
+        answer = await resp.json(content_type=None)
+    return str(answer.get("text", ""))
 
 
 async def _post(session: aiohttp.ClientSession, endpoint: str, secret: str, body: str,
