@@ -84,8 +84,15 @@ def build_results(groups: Sequence[Group], wanted: Sequence[str], dimensions: Se
                   now: PeriodCounts, previous: PeriodCounts | None, minimum: int,
                   comment_minimum: int, names: Iterable[str],
                   rng: random.Random) -> list[GroupResult]:
-    """Results for the wanted group ids, judged against every group (as anyone may see those)."""
+    """Results for the wanted group ids, judged against every group (as anyone may see those).
+
+    Only the dimensions someone answered in the period are listed: the rest were not asked.
+    """
+    dimensions = [d for d in dimensions if d.id in now.respondents]
     verdicts = _verdicts(groups, now, minimum, dimensions)
+    # Who was asked is a figure too: a company total next to a team's would tell whether the one
+    # person outside that team answered. Groups must pass on invitation counts as well.
+    asked = publishable(groups, now.invited, minimum)
     before = _verdicts(groups, previous, minimum, dimensions) if previous else None
     means, prev_means = _means(now), _means(previous) if previous else {}
     comment_ok = publishable(groups, now.respondents.get(ANY, {}), comment_minimum)
@@ -94,8 +101,8 @@ def build_results(groups: Sequence[Group], wanted: Sequence[str], dimensions: Se
     results = []
     for gid in wanted:
         group, overall = by_id[gid], verdicts[ANY][gid]
-        if not overall.shown:
-            results.append(GroupResult(group, False, overall.reason))
+        if not overall.shown or not asked[gid].shown:
+            results.append(GroupResult(group, False, overall.reason or asked[gid].reason))
             continue
         figures = []
         for dim in dimensions:
