@@ -152,3 +152,41 @@ async def test_slash_pulse_reopens_the_pulse_with_my_answers_and_opt_out_works(
     assert "You're out" in body["text"]
     with w.wired.deps.uow() as uow:
         assert uow.pulses.preference(w.workspace_id, w.people["UDI"]).opted_out
+
+
+async def test_the_home_tab_offers_opting_out_and_back_in(slack_world: SlackWorld) -> None:
+    w = slack_world
+    await _team_of_seven_gets_a_pulse(w)
+
+    await w.event({"type": "app_home_opened", "user": "UED", "tab": "home"})
+    home = w.api.calls_to("views.publish")[-1].params["view"]
+    out = next(e for b in home["blocks"] if isinstance(b.get("accessory"), dict)
+               for e in [b["accessory"]] if e["action_id"].startswith("tw_pulse_opt_out"))
+    status, _ = await w.click("UED", out["action_id"], out["value"], view_type="home")
+
+    assert status == 200
+    with w.wired.deps.uow() as uow:
+        assert uow.pulses.preference(w.workspace_id, w.people["UED"]).opted_out
+    again = w.api.calls_to("views.publish")[-1].params["view"]
+    assert any(isinstance(b.get("accessory"), dict)
+               and b["accessory"]["action_id"].startswith("tw_pulse_opt_in")
+               for b in again["blocks"])
+
+
+async def test_an_over_long_comment_gets_a_clear_error_in_the_form(slack_world: SlackWorld) -> None:
+    w = slack_world
+    await _team_of_seven_gets_a_pulse(w)
+    comment = next(b for b in _pulse_buttons(w, "UCY")
+                   if b["action_id"].startswith("tw_pulse_comment"))
+    await w.click("UCY", comment["action_id"], comment["value"])
+    view = w.api.calls_to("views.open")[-1].params["view"]
+    field = view["blocks"][-1]["block_id"]
+
+    status, body = await w.post(*simulate.view_submission_body(
+        TEAM, "UCY", view["callback_id"], view["private_metadata"], {field: "é" * 1001}))
+
+    assert status == 200
+    assert body["response_action"] == "errors"
+    assert "1,000" in body["errors"][field] and "1,001" in body["errors"][field]
+    with w.wired.deps.uow() as uow:
+        assert uow.session.scalars(select(PulseCommentRow)).all() == []
