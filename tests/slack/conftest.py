@@ -12,10 +12,11 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from teamwell.bot.config import load_settings
-from teamwell.bot.server import EDGE_KEY, build_web_app
+from teamwell.bot.server import EDGE_KEY, INBOX_KEY, build_web_app
 from teamwell.bot.slack import simulate
 from teamwell.bot.slack.context import SlackEdge
 from teamwell.bot.slack.fake_api import FakeSlackApi
+from teamwell.bot.slack.inbox import SlackInbox
 from teamwell.bot.slack.sender import SlackSender
 from teamwell.bot.wiring import Wired, slack_client, wire
 from teamwell.core.clock import FakeClock
@@ -38,6 +39,7 @@ class SlackWorld:
     clock: FakeClock
     sender: SlackSender
     edge: SlackEdge
+    inbox: SlackInbox
     people: dict[str, str] = field(default_factory=dict)  # Slack id -> person id
     _events: int = 0
 
@@ -56,6 +58,7 @@ class SlackWorld:
         async with self.session.post(self.server.make_url("/slack/events"), data=body.encode(),
                                      headers=headers) as resp:
             raw = await resp.text()
+            await self.inbox.drain()
             await self.edge.drain_background()
             try:
                 return resp.status, await resp.json(content_type=None) if raw else raw
@@ -122,7 +125,8 @@ async def slack_world(sqlite_url: str) -> AsyncIterator[SlackWorld]:
     await server.start_server()
     session = aiohttp.ClientSession()
     world = SlackWorld(wired=wired, api=api, server=server, session=session, clock=clock,
-                       sender=SlackSender(wired.deps.uow, client, clock), edge=app[EDGE_KEY])
+                       sender=SlackSender(wired.deps.uow, client, clock), edge=app[EDGE_KEY],
+                       inbox=app[INBOX_KEY])
     try:
         yield world
     finally:

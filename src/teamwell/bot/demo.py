@@ -31,7 +31,7 @@ from teamwell.bot.demo_script import (
     planned_pulse_answers,
 )
 from teamwell.bot.scheduler import pulse_tick
-from teamwell.bot.server import EDGE_KEY, build_web_app
+from teamwell.bot.server import EDGE_KEY, INBOX_KEY, build_web_app
 from teamwell.bot.slack import simulate
 from teamwell.bot.slack.fake_api import FakeSlackApi
 from teamwell.bot.slack.sender import SlackSender
@@ -155,6 +155,7 @@ async def _demo(tmp: Path, days: int, out: TextIO | None) -> int:
                 pending = await _press_due(session, endpoint, secret, api, clock, pending,
                                            transcript)
                 pulses = await answer_due_pulses(post, api, clock, pulses, write)
+                await app[INBOX_KEY].drain()
                 await sender.drain()
                 transcript.flush()
                 if closed and not shown_results and _round_closed(wired.deps, ws):

@@ -15,12 +15,15 @@ from teamwell.bot.scheduler import build_scheduler
 from teamwell.bot.slack.app import build_app
 from teamwell.bot.slack.context import SlackEdge
 from teamwell.bot.slack.identity import SlackIdentity
+from teamwell.bot.slack.inbox import SlackInbox
 from teamwell.bot.slack.ingress import slack_route
 from teamwell.bot.slack.sender import SlackSender
+from teamwell.bot.storage.inbox_store import InboxStore
 from teamwell.bot.wiring import Wired, running
 
 log = logging.getLogger(__name__)
 EDGE_KEY = web.AppKey("edge", SlackEdge)
+INBOX_KEY = web.AppKey("inbox", SlackInbox)
 
 
 @dataclass
@@ -54,18 +57,28 @@ def build_web_app(wired: Wired, client: AsyncWebClient, with_background: bool = 
     assert settings.slack_signing_secret is not None
     edge = edge or SlackEdge(wired.deps, SlackIdentity(wired.deps))
     bolt = build_app(edge, client, settings.slack_signing_secret)
+    inbox = SlackInbox(InboxStore(wired.engine),
+                       build_app(edge, client, settings.slack_signing_secret, verify=False),
+                       wired.deps.clock)
     web_app = web.Application(client_max_size=2_000_000)
-    web_app.router.add_post("/slack/events", slack_route(bolt, settings.slack_signing_secret))
+    web_app.router.add_post("/slack/events",
+                            slack_route(bolt, settings.slack_signing_secret, inbox))
     web_app.router.add_get("/healthz", _healthz)
     web_app.router.add_get("/readyz", _readyz(wired))
     web_app[EDGE_KEY] = edge
+    web_app[INBOX_KEY] = inbox
 
     async def lifecycle(_app: web.Application) -> AsyncIterator[None]:
         async with running(settings, client):
             background = Background(wired, client) if with_background else None
             if background:
                 await background.start()
+            # Clicks stored in the inbox are this server's to handle, scheduler or not.
+            stop_inbox = asyncio.Event()
+            worker = asyncio.ensure_future(inbox.run(stop_inbox))
             yield
+            stop_inbox.set()
+            await worker
             if background:
                 await background.close()
             await edge.drain_background()

@@ -26,11 +26,16 @@ SORRY = ("Sorry, something went wrong on my side. Nothing you did was lost; "
 UNKNOWN_BUTTON = "Sorry, I don't recognise that button any more. Try /teamwell help."
 
 
-def build_app(edge: SlackEdge, client: AsyncWebClient, signing_secret: str) -> AsyncApp:
-    """A Bolt AsyncApp wired to Teamwell's handlers; work is done before the HTTP answer."""
+def build_app(edge: SlackEdge, client: AsyncWebClient, signing_secret: str,
+              verify: bool = True) -> AsyncApp:
+    """A Bolt AsyncApp wired to Teamwell's handlers; work is done before the HTTP answer.
+
+    verify=False only for the inbox worker, which replays requests verified on arrival.
+    """
     app = AsyncApp(
         client=client,
         signing_secret=signing_secret,
+        request_verification_enabled=verify,
         # The database write happens before Slack gets its 200, so an ack never hides a loss.
         process_before_response=True,
         raise_error_for_unhandled_request=False,

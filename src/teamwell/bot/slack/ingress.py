@@ -14,6 +14,8 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
+from teamwell.bot.slack.inbox import SlackInbox, deferrable
+
 log = logging.getLogger(__name__)
 MAX_BODY = 1_000_000  # bytes; Slack payloads are far smaller
 # What each interaction type must carry for Bolt and our listeners to act on it.
@@ -93,9 +95,9 @@ def check_shape(raw: str, content_type: str) -> str | None:
     return "body is neither an event, an interaction nor a command"
 
 
-def slack_route(app: AsyncApp, signing_secret: str
+def slack_route(app: AsyncApp, signing_secret: str, inbox: SlackInbox | None = None,
                 ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
-    """An aiohttp handler for POST /slack/events."""
+    """An aiohttp handler for POST /slack/events (clicks go through the inbox when given)."""
     verifier = SignatureVerifier(signing_secret)
 
     async def handle(request: web.Request) -> web.StreamResponse:
@@ -119,6 +121,14 @@ def slack_route(app: AsyncApp, signing_secret: str
         if problem:
             log.warning("malformed Slack request: %s", problem)
             return _bad(400, problem)
+        content_type = request.content_type or ""
+        if inbox is not None and deferrable(raw, content_type):
+            try:
+                await inbox.put(raw, content_type)
+            except Exception:  # noqa: BLE001 - not stored: say so, never pretend
+                log.exception("could not store a Slack click")
+                return _bad(503, "temporarily unavailable")
+            return web.Response(status=200)
         try:
             bolt_request = AsyncBoltRequest(body=raw, query=request.query_string,
                                             headers=dict(request.headers))

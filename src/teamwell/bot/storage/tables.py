@@ -277,3 +277,17 @@ class PulseScheduleRow(Base):
     scope: Mapped[str] = mapped_column(ID, primary_key=True)
     weekday: Mapped[int]
     at_minute: Mapped[int]
+
+
+class SlackInboxRow(Base):
+    """A verified Slack click, stored before the 200 and handled after it."""
+
+    __tablename__ = "slack_inbox"
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    content_type: Mapped[str] = mapped_column(String(100))
+    body: Mapped[str] = mapped_column(Text)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)

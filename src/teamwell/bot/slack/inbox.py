@@ -1,0 +1,146 @@
+"""A durable inbox for button clicks: stored before Slack gets its 200, handled just after.
+
+Slack wants an answer within 3 seconds and ignores the body of a click's answer anyway: the
+person hears back through an ephemeral message or an updated view. So a click is verified,
+written to `slack_inbox` (in a group commit with whatever other clicks arrived meanwhile), and
+acknowledged; a worker on the same event loop then runs it through Bolt's listeners. A crash
+between the two loses nothing: the row stays, and is handled after a restart or, if a worker
+died holding it, once its lease has passed. Handlers are idempotent, so a click handled twice
+has the effect of one.
+
+Only clicks whose answer does not matter are deferred. Buttons that open a form keep the direct
+path (their trigger id expires in 3 seconds), as do commands and form submissions, whose
+answers carry content.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from datetime import timedelta
+from typing import Any
+from urllib.parse import parse_qs
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+
+from teamwell.bot.slack.blocks import base_action_id
+from teamwell.bot.slack.listeners_actions import BUTTONS
+from teamwell.bot.storage.inbox_store import MAX_ATTEMPTS, InboxStore
+from teamwell.core.clock import Clock
+
+log = logging.getLogger(__name__)
+DEFERRED = frozenset(action.value for action in BUTTONS)
+FORM = "application/x-www-form-urlencoded"
+LEASE = timedelta(minutes=2)
+BATCH = 100
+IDLE_POLL = 1.0  # seconds; a put wakes the worker at once, the poll finds abandoned rows
+
+
+def deferrable(raw: str, content_type: str) -> bool:
+    """True for a well-formed click on buttons whose handling may follow the 200."""
+    if content_type != FORM:
+        return False
+    payload_field = parse_qs(raw).get("payload")
+    if not payload_field:
+        return False
+    payload: dict[str, Any] = json.loads(payload_field[0])
+    if payload.get("type") != "block_actions":
+        return False
+    ids = {base_action_id(str(a.get("action_id", ""))) for a in payload.get("actions") or []}
+    return bool(ids) and ids <= DEFERRED
+
+
+class SlackInbox:
+    """Group-commits verified clicks and feeds them to Bolt after the HTTP answer."""
+
+    def __init__(self, store: InboxStore, bolt: AsyncApp, clock: Clock) -> None:
+        self.store = store
+        self.bolt = bolt
+        self.clock = clock
+        self._pending: list[tuple[str, str, asyncio.Future[None]]] = []
+        self._flushing: asyncio.Task[None] | None = None
+        self._wake: asyncio.Event | None = None
+        self._busy: asyncio.Lock | None = None
+
+    def _event(self) -> asyncio.Event:
+        if self._wake is None:
+            self._wake = asyncio.Event()
+        return self._wake
+
+    def _lock(self) -> asyncio.Lock:
+        if self._busy is None:
+            self._busy = asyncio.Lock()
+        return self._busy
+
+    async def put(self, raw: str, content_type: str) -> None:
+        """Store a verified request durably; returns once it is committed."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._pending.append((content_type, raw, done))
+        if self._flushing is None or self._flushing.done():
+            self._flushing = asyncio.ensure_future(self._flush())
+        await done
+
+    async def _flush(self) -> None:
+        # Whatever arrives while one batch is being written goes in the next: one commit (one
+        # trip to the database thread) serves many clicks at once.
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                await asyncio.to_thread(self.store.add_many, [(c, r) for c, r, _ in batch],
+                                        self.clock.now())
+            except Exception as exc:  # noqa: BLE001 - each waiting request answers 503
+                for _, _, done in batch:
+                    done.set_exception(exc)
+                continue
+            for _, _, done in batch:
+                done.set_result(None)
+            self._event().set()
+
+    async def process_once(self) -> int:
+        """Handle one batch of waiting clicks; returns how many were claimed."""
+        # One batch at a time in this process: drain() then also waits for the worker's batch.
+        async with self._lock():
+            return await self._process_batch()
+
+    async def _process_batch(self) -> int:
+        items = await asyncio.to_thread(self.store.claim, self.clock.now(), LEASE, BATCH)
+        handled: list[int] = []
+        for item in items:
+            if item.attempts > MAX_ATTEMPTS:
+                log.error("dropping Slack click %d after %d attempts", item.seq, MAX_ATTEMPTS)
+                handled.append(item.seq)
+                continue
+            request = AsyncBoltRequest(body=item.body, headers={"content-type": item.content_type})
+            try:
+                await self.bolt.async_dispatch(request)
+            except Exception:  # noqa: BLE001 - Bolt's own error handler already answered
+                log.exception("Slack click %d failed; it will be tried again", item.seq)
+                await asyncio.to_thread(self.store.release, item.seq)
+                continue
+            handled.append(item.seq)
+        await asyncio.to_thread(self.store.done, handled)
+        return len(items)
+
+    async def drain(self) -> None:
+        """Handle everything stored so far (tests, the demo, shutdown)."""
+        while self._flushing is not None and not self._flushing.done():
+            await self._flushing
+        while await self.process_once():
+            pass
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Handle clicks as they arrive until stop is set."""
+        wake = self._event()
+        while not stop.is_set():
+            try:
+                if await self.process_once():
+                    continue
+            except Exception:  # noqa: BLE001 - the database may be away; try again shortly
+                log.exception("Slack inbox worker failed; retrying")
+            wake.clear()
+            waiters = [asyncio.ensure_future(wake.wait()), asyncio.ensure_future(stop.wait())]
+            await asyncio.wait(waiters, timeout=IDLE_POLL, return_when=asyncio.FIRST_COMPLETED)
+            for waiter in waiters:
+                waiter.cancel()

@@ -1,0 +1,111 @@
+"""The durable inbox: a click is stored before its 200 and handled once, even across a crash."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+
+from teamwell.bot.slack import simulate
+from teamwell.bot.slack.inbox import LEASE, deferrable
+from teamwell.bot.storage.tables import PulseAnswerRow
+from tests.slack.conftest import TEAM, SlackWorld
+from tests.slack.test_slack_pulse import SLACK_IDS, _pulse_buttons, _team_of_seven_gets_a_pulse
+
+
+def _answers(w: SlackWorld) -> list[Any]:
+    with w.wired.deps.uow() as uow:
+        return list(uow.session.scalars(select(PulseAnswerRow)).all())
+
+
+def _first_answer_click(w: SlackWorld, user: str) -> tuple[str, str]:
+    button = next(b for b in _pulse_buttons(w, user) if b["value"].endswith("|4"))
+    return simulate.block_action_body(TEAM, user, button["action_id"], button["value"],
+                                      w.api.dm_channel(user))
+
+
+def test_only_plain_button_clicks_are_deferred() -> None:
+    click = simulate.block_action_body(TEAM, "U1", "tw_pulse_answer:2", "r|q|3", "D1")
+    form_opener = simulate.block_action_body(TEAM, "U1", "tw_pulse_comment", "r", "D1")
+    unknown = simulate.block_action_body(TEAM, "U1", "mystery", "x", "D1")
+    command = simulate.command_body(TEAM, "U1", "/teamwell", "pulse")
+    submit = simulate.view_submission_body(TEAM, "U1", "tw_pulse_comment_submit", "r", {"c": "x"})
+
+    assert deferrable(*click)
+    assert not any(deferrable(*other) for other in (form_opener, unknown, command, submit))
+
+
+async def test_a_click_acked_just_before_a_crash_is_handled_after_the_restart(
+        slack_world: SlackWorld) -> None:
+    w = slack_world
+    await _team_of_seven_gets_a_pulse(w)
+    body, ctype = _first_answer_click(w, "UADA")
+    # What the ack path wrote before the process died, never handled.
+    await asyncio.to_thread(w.inbox.store.add_many, [(ctype, body)], w.clock.now())
+    assert _answers(w) == []
+
+    await w.inbox.drain()  # the restarted server's worker
+
+    assert len(_answers(w)) == 1
+    assert await asyncio.to_thread(w.inbox.store.waiting) == 0
+
+
+async def test_a_worker_that_died_holding_a_click_leaves_it_to_the_next_after_its_lease(
+        slack_world: SlackWorld) -> None:
+    w = slack_world
+    await _team_of_seven_gets_a_pulse(w)
+    body, ctype = _first_answer_click(w, "UBO")
+    await asyncio.to_thread(w.inbox.store.add_many, [(ctype, body)], w.clock.now())
+    claimed = await asyncio.to_thread(w.inbox.store.claim, w.clock.now(), LEASE, 10)
+    assert len(claimed) == 1  # ... and then that worker died
+
+    await w.inbox.drain()
+    assert _answers(w) == []  # still leased
+    w.clock.advance(LEASE + timedelta(seconds=1))
+    await w.inbox.drain()
+
+    assert len(_answers(w)) == 1
+
+
+async def test_clicks_arriving_together_share_commits_and_are_all_handled(
+        slack_world: SlackWorld, monkeypatch: pytest.MonkeyPatch) -> None:
+    w = slack_world
+    await _team_of_seven_gets_a_pulse(w)
+    commits: list[int] = []
+    real_add = w.inbox.store.add_many
+
+    def counting_add(requests: Any, now: Any) -> None:
+        commits.append(len(requests))
+        real_add(requests, now)
+
+    monkeypatch.setattr(w.inbox.store, "add_many", counting_add)
+    clicks = [simulate.block_action_body(TEAM, user, b["action_id"], b["value"],
+                                         w.api.dm_channel(user))
+              for user in SLACK_IDS for b in _pulse_buttons(w, user) if b["value"].endswith("|3")]
+
+    statuses = await asyncio.gather(*(w.post(*click) for click in clicks))
+
+    assert all(status == 200 for status, _ in statuses)
+    assert sum(commits) == len(clicks) >= 7 * 4  # every question of all seven
+    assert len(commits) < len(clicks)
+    assert len(_answers(w)) == len(clicks)
+
+
+async def test_a_click_that_cannot_be_stored_gets_a_503_not_a_false_ok(
+        slack_world: SlackWorld, monkeypatch: pytest.MonkeyPatch) -> None:
+    w = slack_world
+    await _team_of_seven_gets_a_pulse(w)
+
+    def broken(_requests: Any, _now: Any) -> None:
+        raise OperationalError("INSERT", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(w.inbox.store, "add_many", broken)
+
+    status, _ = await w.post(*_first_answer_click(w, "UCY"))
+
+    assert status == 503
+    assert _answers(w) == []
