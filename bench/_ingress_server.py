@@ -33,7 +33,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import text
 
 from teamwell.bot.config import load_settings
-from teamwell.bot.server import build_web_app
+from teamwell.bot.server import EDGE_KEY, INBOX_KEY, build_web_app
 from teamwell.bot.slack.fake_api import FakeSlackApi
 from teamwell.bot.storage import migrate
 from teamwell.bot.storage.engine import make_engine
@@ -154,7 +154,15 @@ async def _start_full(db_url: str | None, tmp: Path) -> tuple[web.AppRunner, dic
             "api_calls": len(fake.calls),
         })
 
+    async def drain(_request: web.Request) -> web.Response:
+        """Wait until every acknowledged click has been handled; how long that took."""
+        started = time.perf_counter()
+        await app[INBOX_KEY].drain()
+        await app[EDGE_KEY].drain_background()
+        return web.json_response({"seconds": time.perf_counter() - started})
+
     app.router.add_get("/bench/stats", stats)
+    app.router.add_get("/bench/drain", drain)
     runner = web.AppRunner(app)
     info = {"server": "full", "db": kind, "onboarding_id": onboarding_id, "channel": channel,
             "team": TEAM, "user": HIRE, "step_id": STEP_ID, "action_id": ACTION_ID}
