@@ -100,6 +100,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         logging.basicConfig(level=settings.log_level,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        if args.command != "db" and settings.log_level != "DEBUG":
+            # Every command checks the schema first; its "nothing to do" lines are noise.
+            logging.getLogger("alembic").setLevel(logging.WARNING)
         args.settings = settings
         return handlers[args.command](args)
     except ConfigError as exc:

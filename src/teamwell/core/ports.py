@@ -21,7 +21,13 @@ from teamwell.core.onboarding import (
 )
 from teamwell.core.outbox import OutboundItem
 from teamwell.core.people import Person, Team
-from teamwell.core.pulse import PulseAnswer, PulseInvite, PulsePreference, PulseRound
+from teamwell.core.pulse import (
+    InviteStatus,
+    PulseAnswer,
+    PulseInvite,
+    PulsePreference,
+    PulseRound,
+)
 
 
 class Workspaces(Protocol):
@@ -253,8 +259,9 @@ class Pulses(Protocol):
         """Pending invitations due by now in open rounds, across workspaces."""
         ...
 
-    def mark_invite_sent(self, workspace_id: str, round_id: str, person_id: str) -> bool:
-        """Move a pending invitation to sent; False when someone else did."""
+    def mark_invite(self, workspace_id: str, round_id: str, person_id: str,
+                    status: InviteStatus) -> bool:
+        """Move a pending invitation to sent or skipped; False when someone else did."""
         ...
 
     def due_reminders(self, now: datetime, limit: int = 200) -> list[tuple[str, PulseInvite]]:

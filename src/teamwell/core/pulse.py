@@ -44,6 +44,7 @@ class InviteStatus(StrEnum):
 
     PENDING = "pending"
     SENT = "sent"
+    SKIPPED = "skipped"  # opted out or went on leave before it was due: not asked, not counted
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ never queued in the outbox, which would keep a copy next to their name.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from teamwell.core.actions import ActionId, unpack
@@ -26,12 +27,15 @@ from teamwell.core.pulse_views import comment_form, when_local
 from teamwell.handlers.deps import Deps
 from teamwell.handlers.pulse_delivery import pulse_for
 
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,3}")  # ASCII digits only: int() also reads "٣"
 CLOSED = "This pulse has closed, so nothing was recorded. Thanks for wanting to answer!"
 
 
 def _open_round(deps: Deps, uow: UnitOfWork, workspace_id: str, person_id: str,
                 round_id: str) -> tuple[Person, PulseRound, bytes] | str:
     """The person, the round and its key; or the reply when the round cannot take answers."""
+    if "\x00" in round_id:
+        raise UnknownAction("I don't know that pulse.")
     pulse = uow.pulses.get_round(workspace_id, round_id)
     if pulse is None:
         raise UnknownAction("I don't know that pulse.")
@@ -49,6 +53,8 @@ def _open_round(deps: Deps, uow: UnitOfWork, workspace_id: str, person_id: str,
 def record_answer(deps: Deps, workspace_id: str, person_id: str, value: str) -> str:
     """Store (or change) one answer from a pulse button; returns the reply for the person."""
     try:
+        if "\x00" in value:
+            raise ValueError("NUL in a button value")
         round_id, question_id, choice = unpack(value, 3)
     except ValueError as exc:
         raise UnknownAction("That button isn't one I know.") from exc
@@ -62,7 +68,7 @@ def record_answer(deps: Deps, workspace_id: str, person_id: str, value: str) -> 
             raise UnknownAction("That question isn't part of this pulse.")
         answer: int | None = None
         if choice != SKIP:
-            if not choice.lstrip("-").isdigit() or int(choice) not in question.scale.values():
+            if not _WHOLE_NUMBER.fullmatch(choice) or int(choice) not in question.scale.values():
                 raise InvalidInput("That answer isn't on this question's scale.")
             answer = int(choice)
         uow.pulses.save_answer(workspace_id, PulseAnswer(
@@ -87,7 +93,8 @@ def pulse_comment_form(deps: Deps, workspace_id: str, person_id: str, value: str
 def record_pulse_comment(deps: Deps, workspace_id: str, person_id: str, context: str,
                          comment: str) -> None:
     """Store (or replace) the person's anonymous comment on a round."""
-    body = comment.strip()
+    # NUL is the one character a database may refuse; it never carries meaning in a comment.
+    body = comment.replace("\x00", "").strip()
     if not body:
         raise InvalidInput("The comment is empty.")
     if len(body) > MAX_COMMENT_LENGTH:

@@ -7,11 +7,12 @@ under a deterministic key, so a job that fires twice sends nothing twice.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from teamwell.core.messages import Message
 from teamwell.core.people import Person
 from teamwell.core.ports import UnitOfWork
-from teamwell.core.pulse import PulseInvite, PulseRound, answer_token
+from teamwell.core.pulse import InviteStatus, PulseInvite, PulseRound, answer_token
 from teamwell.core.pulse_views import pulse_message, reminder_message
 from teamwell.handlers.deps import Deps
 from teamwell.handlers.notify import queue_for
@@ -49,6 +50,15 @@ def pulse_for(deps: Deps, uow: UnitOfWork, pulse: PulseRound, invite: PulseInvit
     return person, message
 
 
+def _still_taking_part(uow: UnitOfWork, workspace_id: str, person_id: str,
+                      now: datetime) -> bool:
+    """False when the person opted out or went on leave after the round opened."""
+    person = uow.people.get(workspace_id, person_id)
+    pref = uow.pulses.preference(workspace_id, person_id)
+    today = now.astimezone(person.zone).date() if person else now.date()
+    return not pref.opted_out and not pref.on_leave(today)
+
+
 def send_due_invites(deps: Deps, limit: int = BATCH) -> int:
     """Queue pulse invitations that are due; returns how many were queued."""
     now = deps.clock.now()
@@ -58,8 +68,15 @@ def send_due_invites(deps: Deps, limit: int = BATCH) -> int:
     for workspace_id, invite in due:
         with deps.uow() as uow:
             pulse = uow.pulses.get_round(workspace_id, invite.round_id)
-            if pulse is None or not uow.pulses.mark_invite_sent(workspace_id, invite.round_id,
-                                                                invite.person_id):
+            if pulse is None:
+                continue
+            if not _still_taking_part(uow, workspace_id, invite.person_id, now):
+                uow.pulses.mark_invite(workspace_id, invite.round_id, invite.person_id,
+                                       InviteStatus.SKIPPED)
+                uow.commit()
+                continue
+            if not uow.pulses.mark_invite(workspace_id, invite.round_id, invite.person_id,
+                                          InviteStatus.SENT):
                 continue
             found = pulse_for(deps, uow, pulse, invite, with_answers=False)
             if found is not None:
@@ -86,7 +103,8 @@ def send_due_pulse_reminders(deps: Deps, limit: int = BATCH) -> int:
             answered = answer_token(key, invite.person_id) in uow.pulses.answered_tokens(
                 workspace_id, pulse.id)
             person = uow.people.get(workspace_id, invite.person_id)
-            if not answered and person is not None and person.active:
+            if (not answered and person is not None and person.active
+                    and _still_taking_part(uow, workspace_id, person.id, now)):
                 sent += queue_for(uow, now, person, f"pulse-reminder:{pulse.id}:{person.id}",
                                   reminder_message(pulse, person.zone))
             uow.commit()

@@ -78,25 +78,29 @@ def open_round(deps: Deps, workspace_id: str, team_name: str | None = None,
         scope = team.id if team else WHOLE_WORKSPACE
         people = _in_scope(uow.people.list(workspace_id), uow.teams.list(workspace_id), team)
         prefs = uow.pulses.preferences(workspace_id)
+        overrides = uow.pulses.schedules(workspace_id)
+        by_id = {t.id: t for t in uow.teams.list(workspace_id)}
         asked: list[Person] = []
+        plans: list[PulseSchedule] = []
+        asks: list[datetime] = []
         left_out: dict[str, int] = {}
         for person in people:
+            plan = schedule_for(deps.pulse.schedule, person, by_id, overrides)
+            at = _ask_at(plan, person, week, now, scheduled)
+            # Judged on the day they would be asked, in their own zone, not when the round opens.
+            day = at.astimezone(person.zone).date()
             pref = prefs.get(person.id)
-            today = now.astimezone(person.zone).date()
-            reason = is_eligible(person, today, deps.pulse.new_hire_days,
+            reason = is_eligible(person, day, deps.pulse.new_hire_days,
                                  opted_out=bool(pref and pref.opted_out),
-                                 on_leave=bool(pref and pref.on_leave(today)))
+                                 on_leave=bool(pref and pref.on_leave(day)))
             if reason:
                 left_out[reason] = left_out.get(reason, 0) + 1
             else:
                 asked.append(person)
+                plans.append(plan)
+                asks.append(at)
         if not asked:
             return RoundOpened(None, 0, left_out, "Nobody to ask: " + _reasons(left_out))
-        overrides = uow.pulses.schedules(workspace_id)
-        by_id = {t.id: t for t in uow.teams.list(workspace_id)}
-        plans = [schedule_for(deps.pulse.schedule, p, by_id, overrides) for p in asked]
-        asks = [_ask_at(plan, p, week, now, scheduled)
-                for plan, p in zip(plans, asked, strict=True)]
         pulse = _new_round(deps, workspace_id, scope, week, now, asked, asks, plans)
         if not uow.pulses.add_round(pulse, new_round_key()):
             return RoundOpened(None, 0, left_out,

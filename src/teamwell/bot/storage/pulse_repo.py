@@ -123,11 +123,12 @@ class SqlPulses(PulseFigureQueries):
              .order_by(PulseInviteRow.invite_at).limit(limit))
         return [(r.workspace_id, _to_invite(r)) for r in self.s.scalars(q)]
 
-    def mark_invite_sent(self, workspace_id: str, round_id: str, person_id: str) -> bool:
-        """Move a pending invitation to sent; False when someone else did."""
+    def mark_invite(self, workspace_id: str, round_id: str, person_id: str,
+                    status: InviteStatus) -> bool:
+        """Move a pending invitation to sent or skipped; False when someone else did."""
         return self._cas(workspace_id, round_id, person_id,
                          PulseInviteRow.status == InviteStatus.PENDING.value,
-                         {"status": InviteStatus.SENT.value})
+                         {"status": status.value})
 
     def due_reminders(self, now: datetime, limit: int = 200) -> list[tuple[str, PulseInvite]]:
         """Sent, not yet reminded invitations whose reminder is due, in open rounds."""
