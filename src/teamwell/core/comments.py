@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import pairwise
 
 from teamwell.core.anonymity import ABSOLUTE_MIN_GROUP_SIZE
@@ -48,15 +48,23 @@ def redact(comment: str, names: Iterable[str]) -> str:
     return _Redactor(names)(comment)
 
 
-def shown_comments(comments: Sequence[str], names: Iterable[str], group_n: int,
-                   comment_minimum: int, rng: random.Random) -> list[str]:
-    """The group's comments redacted and shuffled, or none when the group is too small."""
+def redactor(names: Iterable[str]) -> Callable[[str], str]:
+    """A redact function for one directory, prepared once for many comments."""
+    return _Redactor(names)
+
+
+def shown_comments(comments: Sequence[str], names: Iterable[str] | Callable[[str], str],
+                   group_n: int, comment_minimum: int, rng: random.Random) -> list[str]:
+    """The group's comments redacted and shuffled, or none when the group is too small.
+
+    names may be a prepared redactor(), which saves rebuilding it for every group.
+    """
     if comment_minimum < ABSOLUTE_MIN_GROUP_SIZE:
         raise ValueError(f"the comment minimum must be at least {ABSOLUTE_MIN_GROUP_SIZE} "
                          f"(got {comment_minimum})")
     if group_n < comment_minimum:
         return []
-    clean = _Redactor(names)
+    clean = names if callable(names) else _Redactor(names)
     shown = [clean(c) for c in comments if c.strip()]
     # Random order so that the order of answering (and so who answered when) is not shown.
     rng.shuffle(shown)

@@ -81,6 +81,10 @@ class People(Protocol):
         """Active people in a team."""
         ...
 
+    def names(self, workspace_id: str) -> list[str]:
+        """Every name in the workspace's directory, past people included (for redaction)."""
+        ...
+
     # Last: once `list` is defined, `list[...]` in later annotations would mean this method.
     def list(self, workspace_id: str, active_only: bool = True) -> list[Person]:
         """Every record of the workspace (people: active ones unless told otherwise)."""

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from teamwell.core.anonymity import Group, Verdict, publishable
-from teamwell.core.comments import shown_comments
+from teamwell.core.comments import redactor, shown_comments
 from teamwell.surveys.pulse_bank import Dimension
 
 ANY = ""  # the respondents key for "answered anything"
@@ -97,7 +97,7 @@ def build_results(groups: Sequence[Group], wanted: Sequence[str], dimensions: Se
     means, prev_means = _means(now), _means(previous) if previous else {}
     comment_ok = publishable(groups, now.respondents.get(ANY, {}), comment_minimum)
     by_id = {g.id: g for g in groups}
-    name_list = list(names)
+    clean = redactor(names)  # prepared once: a large directory takes a while to index
     results = []
     for gid in wanted:
         group, overall = by_id[gid], verdicts[ANY][gid]
@@ -120,7 +120,7 @@ def build_results(groups: Sequence[Group], wanted: Sequence[str], dimensions: Se
         texts: list[str] = []
         if comment_ok[gid].shown:
             texts = shown_comments([body for team, body in now.comments if team in group.atoms],
-                                   name_list, overall.n, comment_minimum, rng)
+                                   clean, overall.n, comment_minimum, rng)
         results.append(GroupResult(
             group, True, respondents=overall.n,
             invited=sum(n for team, n in now.invited.items() if team in group.atoms),

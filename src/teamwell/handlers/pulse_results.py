@@ -63,7 +63,7 @@ def team_results(deps: Deps, workspace_id: str, team_name: str | None = None,
             return Results(None, (), deps.pulse.min_group_size)
         now = _counts(uow, workspace_id, chosen)
         previous = _counts(uow, workspace_id, chosen - timedelta(days=7))
-        names = [p.name for p in uow.people.list(workspace_id, active_only=False)]
+        names = uow.people.names(workspace_id)
     results = build_results(groups, wanted, deps.questions.dimensions(), now, previous,
                             deps.pulse.min_group_size, deps.pulse.comment_minimum, names,
                             random.Random(secrets.randbits(64)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Select, func, literal, select, union_all
+from sqlalchemy import Select, func, literal, select, text, union_all
 from sqlalchemy.orm import Session
 
 from teamwell.bot.storage.tables import (
@@ -28,8 +28,15 @@ class PulseFigureQueries:
                                               PulseRoundRow.week == week,
                                               PulseRoundRow.status == RoundStatus.CLOSED.value)
 
+    def _no_jit(self) -> None:
+        # The recursive team tree's row estimate is far too high, which makes PostgreSQL
+        # JIT-compile these short queries: compiling costs more than running them.
+        if self.s.get_bind().dialect.name == "postgresql":
+            self.s.execute(text("SET LOCAL jit = off"))
+
     def value_counts(self, workspace_id: str, week: date) -> list[tuple[str, str, int, int]]:
         """(group, dimension, value, count) for the week, rolled up the team tree ("*": all)."""
+        self._no_jit()
         a = PulseAnswerRow
         # Every team paired with itself and each of its descendants: a team's figures include
         # its sub-teams'. Depth is capped so that a cycle in parent links cannot loop forever.
@@ -40,14 +47,20 @@ class PulseFigureQueries:
                  .join(TeamRow, TeamRow.parent_id == closure.c.descendant)
                  .where(TeamRow.workspace_id == workspace_id, closure.c.depth < 32))
         closure = closure.union_all(child)
-        answered = (a.workspace_id == workspace_id, a.value.is_not(None),
-                    a.round_id.in_(self._round_ids(workspace_id, week)))
-        per_team = (select(closure.c.ancestor, a.dimension, a.value, func.count())
-                    .join(closure, closure.c.descendant == a.team_id).where(*answered)
-                    .group_by(closure.c.ancestor, a.dimension, a.value))
-        everyone = (select(literal(WHOLE_WORKSPACE), a.dimension, a.value, func.count())
-                    .where(*answered).group_by(a.dimension, a.value))
-        rows = self.s.execute(union_all(per_team, everyone))
+        # Count per team first (a few thousand rows), then add those counts up the tree:
+        # joining every answer to every ancestor would group several times as many rows.
+        per_team = (select(a.team_id, a.dimension, a.value, func.count().label("n"))
+                    .where(a.workspace_id == workspace_id, a.value.is_not(None),
+                           a.round_id.in_(self._round_ids(workspace_id, week)))
+                    .group_by(a.team_id, a.dimension, a.value).cte("per_team"))
+        up_the_tree = (select(closure.c.ancestor, per_team.c.dimension, per_team.c.value,
+                              func.sum(per_team.c.n))
+                       .join(closure, closure.c.descendant == per_team.c.team_id)
+                       .group_by(closure.c.ancestor, per_team.c.dimension, per_team.c.value))
+        everyone = (select(literal(WHOLE_WORKSPACE), per_team.c.dimension, per_team.c.value,
+                           func.sum(per_team.c.n))
+                    .group_by(per_team.c.dimension, per_team.c.value))
+        rows = self.s.execute(union_all(up_the_tree, everyone))
         return [(str(g), str(d), int(v), int(n)) for g, d, v, n in rows]
 
     def respondents(self, workspace_id: str, week: date) -> dict[str, dict[str, int]]:

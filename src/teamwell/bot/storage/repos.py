@@ -140,6 +140,11 @@ class SqlPeople:
         )
         return [_to_person(r) for r in self.s.scalars(q.order_by(PersonRow.name))]
 
+    def names(self, workspace_id: str) -> list[str]:
+        """Every name in the workspace's directory, past people included (for redaction)."""
+        return list(self.s.scalars(select(PersonRow.name).where(
+            PersonRow.workspace_id == workspace_id)))
+
     # Declared last: inside the class body, a method named list shadows the builtin.
     def list(self, workspace_id: str, active_only: bool = True) -> list[Person]:
         """Every record of the workspace (people: active ones unless told otherwise)."""

@@ -45,7 +45,11 @@ class TeamRow(Base):
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     parent_id: Mapped[str | None] = mapped_column(ID)
-    __table_args__ = (UniqueConstraint("workspace_id", "name", name="uq_teams_name"),)
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "name", name="uq_teams_name"),
+        # Walking the team tree down (results roll up sub-teams) looks children up by parent.
+        Index("ix_teams_parent", "workspace_id", "parent_id"),
+    )
 
 
 class PersonRow(Base):
