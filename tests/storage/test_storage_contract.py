@@ -114,3 +114,16 @@ def test_a_person_has_at_most_one_active_onboarding(any_uow_factory: SqlUnitOfWo
         uow.onboardings.set_status(ws, "o1", "cancelled")
         assert uow.onboardings.add(later)  # once stopped, a new one may start
         uow.commit()
+
+
+def test_directory_names_include_people_who_left_and_no_other_workspace(
+        any_uow_factory: SqlUnitOfWorkFactory) -> None:
+    ws = _workspace(any_uow_factory)
+    with any_uow_factory() as uow:
+        other = uow.workspaces.ensure("slack", "T2", "Elsewhere")
+        uow.people.save(Person(id="p1", workspace_id=ws, name="Ana"))
+        uow.people.save(Person(id="p2", workspace_id=ws, name="Zoë", active=False))
+        uow.people.save(Person(id="p3", workspace_id=other, name="Outsider"))
+        uow.commit()
+    with any_uow_factory() as uow:
+        assert sorted(uow.people.names(ws)) == ["Ana", "Zoë"]
