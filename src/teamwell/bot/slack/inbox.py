@@ -27,7 +27,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 
 from teamwell.bot.slack.blocks import base_action_id
 from teamwell.bot.slack.listeners_actions import BUTTONS
-from teamwell.bot.storage.inbox_store import MAX_ATTEMPTS, InboxStore
+from teamwell.bot.storage.inbox_store import MAX_ATTEMPTS, InboxItem, InboxStore
 from teamwell.core.clock import Clock
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,15 @@ def deferrable(raw: str, content_type: str) -> bool:
         return False
     ids = {base_action_id(str(a.get("action_id", ""))) for a in payload.get("actions") or []}
     return bool(ids) and ids <= DEFERRED
+
+
+def _clicker(raw: str) -> str:
+    """The Slack user behind a stored click (its lane); "" when it cannot be read."""
+    try:
+        payload = json.loads(parse_qs(raw)["payload"][0])
+        return str((payload.get("user") or {}).get("id", ""))
+    except (KeyError, IndexError, ValueError, AttributeError):
+        return ""
 
 
 class SlackInbox:
@@ -106,6 +115,17 @@ class SlackInbox:
 
     async def _process_batch(self) -> int:
         items = await asyncio.to_thread(self.store.claim, self.clock.now(), LEASE, BATCH)
+        # One person's clicks in arrival order (a changed answer must land after the first);
+        # different people's side by side, so that one's database work overlaps another's
+        # Slack call, as concurrent requests did on the direct path.
+        lanes: dict[str, list[InboxItem]] = {}
+        for item in items:
+            lanes.setdefault(_clicker(item.body), []).append(item)
+        outcomes = await asyncio.gather(*(self._lane(lane) for lane in lanes.values()))
+        await asyncio.to_thread(self.store.done, [seq for done in outcomes for seq in done])
+        return len(items)
+
+    async def _lane(self, items: list[InboxItem]) -> list[int]:
         handled: list[int] = []
         for item in items:
             if item.attempts > MAX_ATTEMPTS:
@@ -118,10 +138,9 @@ class SlackInbox:
             except Exception:  # noqa: BLE001 - Bolt's own error handler already answered
                 log.exception("Slack click %d failed; it will be tried again", item.seq)
                 await asyncio.to_thread(self.store.release, item.seq)
-                continue
+                break  # the rest of this person's clicks wait their turn behind it
             handled.append(item.seq)
-        await asyncio.to_thread(self.store.done, handled)
-        return len(items)
+        return handled
 
     async def drain(self) -> None:
         """Handle everything stored so far (tests, the demo, shutdown)."""
