@@ -161,6 +161,15 @@ async def _start_full(db_url: str | None, tmp: Path) -> tuple[web.AppRunner, dic
         await app[EDGE_KEY].drain_background()
         return web.json_response({"seconds": time.perf_counter() - started})
 
+    async def inbox_worker(app_: web.Application) -> Any:
+        # As under `teamwell serve`: stored clicks are handled in this process while it acks.
+        stop = asyncio.Event()
+        task = asyncio.ensure_future(app_[INBOX_KEY].run(stop))
+        yield
+        stop.set()
+        await task
+
+    app.cleanup_ctx.append(inbox_worker)
     app.router.add_get("/bench/stats", stats)
     app.router.add_get("/bench/drain", drain)
     runner = web.AppRunner(app)

@@ -109,3 +109,26 @@ async def test_a_click_that_cannot_be_stored_gets_a_503_not_a_false_ok(
 
     assert status == 503
     assert _answers(w) == []
+
+
+async def test_the_worker_process_handles_stored_clicks_when_the_web_server_does_not(
+        slack_world: SlackWorld) -> None:
+    from teamwell.bot.server import Background
+    from teamwell.bot.wiring import slack_client
+
+    w = slack_world  # its web server runs without background work, like serve --no-scheduler
+    await _team_of_seven_gets_a_pulse(w)
+    body, ctype = _first_answer_click(w, "UDI")
+    await asyncio.to_thread(w.inbox.store.add_many, [(ctype, body)], w.clock.now())
+    jobs = Background(w.wired, slack_client(w.wired.settings))  # what `teamwell worker` runs
+
+    await jobs.start()
+    try:
+        for _ in range(100):
+            if _answers(w):
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await jobs.close()
+
+    assert len(_answers(w)) == 1
