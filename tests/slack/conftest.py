@@ -109,14 +109,20 @@ class SlackWorld:
 
 
 @pytest.fixture
-async def slack_world(sqlite_url: str) -> AsyncIterator[SlackWorld]:
+def slack_env() -> dict[str, str]:
+    """Extra settings for the server under test (a test module may override this fixture)."""
+    return {}
+
+
+@pytest.fixture
+async def slack_world(sqlite_url: str, slack_env: dict[str, str]) -> AsyncIterator[SlackWorld]:
     """Everything running on loopback; the clock starts Monday 2 March 2026, 07:00 UTC."""
     clock = FakeClock(datetime(2026, 3, 2, 7, 0, tzinfo=UTC))
     api = FakeSlackApi(token=TOKEN, clock=clock, team_id=TEAM)
     base = await api.start()
     settings = load_settings({
         "TEAMWELL_DATABASE_URL": sqlite_url, "SLACK_BOT_TOKEN": TOKEN,
-        "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": base + "/api/",
+        "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": base + "/api/", **slack_env,
     })
     wired = wire(settings, clock)
     client = slack_client(settings)

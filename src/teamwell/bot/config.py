@@ -12,7 +12,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from teamwell.bot.pulse_settings import PulseSettingError, pulse_config
+from teamwell.bot.recognition_settings import (
+    RecognitionSettingError,
+    company_values,
+    recognition_config,
+)
 from teamwell.core.pulse import PulseConfig
+from teamwell.core.recognition import RecognitionConfig
 
 
 class ConfigError(Exception):
@@ -31,6 +37,8 @@ class Settings:
     sequences_dir: Path | None
     log_level: str
     pulse: PulseConfig = field(default_factory=PulseConfig)
+    recognition: RecognitionConfig = field(default_factory=RecognitionConfig)
+    values_file: Path | None = None
 
     def require_slack_http(self) -> None:
         """Check what serving Slack over HTTP needs."""
@@ -124,12 +132,20 @@ def load_settings(env: dict[str, str] | None = None, cwd: Path | None = None) ->
     seq_dir = merged.get("TEAMWELL_SEQUENCES_DIR")
     if seq_dir and not Path(seq_dir).is_dir():
         raise ConfigError(f"TEAMWELL_SEQUENCES_DIR is not a directory: {seq_dir!r}")
+    values_file = merged.get("TEAMWELL_VALUES_FILE")
+    if values_file and not Path(values_file).is_file():
+        raise ConfigError(f"TEAMWELL_VALUES_FILE is not a file: {values_file!r}")
     try:
         pulse = pulse_config(merged)
-    except PulseSettingError as exc:
+        recognition = recognition_config(merged)
+        if values_file:
+            company_values(Path(values_file))  # refuse a broken file at start-up, not later
+    except (PulseSettingError, RecognitionSettingError) as exc:
         raise ConfigError(str(exc)) from exc
     return Settings(
         pulse=pulse,
+        recognition=recognition,
+        values_file=Path(values_file) if values_file else None,
         database_url=_database_url(merged.get("TEAMWELL_DATABASE_URL"), cwd),
         slack_bot_token=_token("SLACK_BOT_TOKEN", merged.get("SLACK_BOT_TOKEN"), "xoxb-"),
         slack_signing_secret=_secret(merged.get("SLACK_SIGNING_SECRET")),

@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import Engine
 
 from teamwell.bot.config import Settings
+from teamwell.bot.recognition_settings import company_values
 from teamwell.bot.storage.engine import make_engine
 from teamwell.bot.storage.uow import SqlUnitOfWorkFactory
 from teamwell.core.clock import Clock, SystemClock
@@ -39,6 +40,8 @@ def wire(settings: Settings, clock: Clock | None = None) -> Wired:
         sequences=load_library(settings.sequences_dir),
         pulse=settings.pulse,
         questions=load_bank(),
+        recognition=settings.recognition,
+        values=company_values(settings.values_file),
     )
     return Wired(settings=settings, engine=engine, deps=deps)
 

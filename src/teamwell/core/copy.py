@@ -21,14 +21,16 @@ def intro_message() -> Message:
             Header(f"Hi, I'm {BOT_NAME}: a bot, not a person"),
             Section(text(
                 "I help new colleagues settle in (onboarding messages, a setup checklist, short "
-                "check-ins) and ask everyone a short, anonymous weekly pulse. A person set me "
+                "check-ins), ask everyone a short, anonymous weekly pulse and pass on kudos. "
+                "A person set me "
                 "up for your workspace; I suggest, people decide, and I never act on anyone's "
                 "behalf.",
             )),
             Section(text(
                 Bold("What I keep: "),
                 "your name, email, team, manager, start date and time zone from the directory; "
-                "onboarding progress; answers you choose to give me. Pulse answers are stored "
+                "onboarding progress; kudos given and received; answers you choose to give me. "
+                "Pulse answers are stored "
                 "without your name.",
             )),
             Section(text(
@@ -74,8 +76,15 @@ def privacy_message(minimum: int = 5) -> Message:
                 "numbers removed. New hires are not asked in their first 30 days.",
             )),
             Section(text(
+                Bold("Kudos: "),
+                "kudos you give are posted in the recognition channel, or only to the people "
+                "you thank if you add 'private'. Whoever receives kudos gets a message, and "
+                "their manager a short note unless they turn that off.",
+            )),
+            Section(text(
                 Bold("Your choices: "),
                 "/teamwell pulse off stops pulses (/teamwell pulse on brings them back); "
+                "/teamwell kudos-notices off keeps kudos you receive from your manager; "
                 "/teamwell stop ends your onboarding messages at once. For a copy of what I "
                 "hold about you, or to have it erased, ask your HR team; self-service commands "
                 "for both are planned.",
@@ -97,6 +106,10 @@ def help_message() -> Message:
                 "/teamwell onboarding: your onboarding progress (also on my Home tab)\n"
                 "/teamwell pulse: this week's pulse again, with your answers so far\n"
                 "/teamwell pulse off | on: stop or restart the weekly pulse\n"
+                "/kudos @name what they did #value: thank a colleague (add 'private' to keep "
+                "it out of the recognition channel)\n"
+                "/teamwell kudos-notices off | on: whether your manager hears about kudos "
+                "you receive\n"
                 "/teamwell stop: no more onboarding messages for you",
             )),
             Context(text("I'm a bot. If you need a person, use the 'I need help' button.")),

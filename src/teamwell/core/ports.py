@@ -11,6 +11,7 @@ from datetime import date, datetime, time
 from types import TracebackType
 from typing import Protocol
 
+from teamwell.core.kudos import Kudos
 from teamwell.core.onboarding import (
     CheckIn,
     HelpRequest,
@@ -346,6 +347,27 @@ class Pulses(Protocol):
         ...
 
 
+class Recognition(Protocol):
+    """Kudos given and received, and who wants their manager told."""
+
+    def add_kudos(self, kudos: Kudos) -> None:
+        """Store kudos and who received them."""
+        ...
+
+    def given_between(self, workspace_id: str, giver_id: str, start: datetime,
+                      end: datetime) -> int:
+        """How many people the giver thanked in [start, end) (each receiver counts once)."""
+        ...
+
+    def manager_notices(self, workspace_id: str, person_id: str) -> bool:
+        """Whether the person's manager hears about kudos they receive (default yes)."""
+        ...
+
+    def set_manager_notices(self, workspace_id: str, person_id: str, on: bool) -> None:
+        """Turn the manager notices about this person's kudos on or off."""
+        ...
+
+
 class Outbox(Protocol):
     """The durable outbox: adding is part of the caller's transaction."""
 
@@ -374,6 +396,7 @@ class UnitOfWork(Protocol):
     teams: Teams
     onboardings: Onboardings
     pulses: Pulses
+    recognition: Recognition
     outbox: Outbox
     events: Events
 

@@ -36,6 +36,8 @@ def command_reply(deps: Deps, workspace_id: str, person_id: str, command_text: s
         return help_message()
     if words[0] == "privacy":
         return privacy_message(deps.pulse.min_group_size)
+    if words[0] == "kudos-notices" and words[1:2] in (["on"], ["off"]):
+        return _kudos_notices(deps, workspace_id, person_id, words[1] == "on")
     if words[0] == "pulse":
         return _pulse_command(deps, workspace_id, person_id, words[1:], private)
     if words[0] in ("onboarding", "progress") and words[1:2] != ["stop"]:
@@ -57,6 +59,16 @@ def _pulse_command(deps: Deps, workspace_id: str, person_id: str, rest: list[str
     if rest:
         return _unknown("pulse " + rest[0])
     return current_pulse(deps, workspace_id, person_id, with_answers=private)
+
+
+def _kudos_notices(deps: Deps, workspace_id: str, person_id: str, on: bool) -> Message:
+    with deps.uow() as uow:
+        uow.recognition.set_manager_notices(workspace_id, person_id, on)
+        uow.commit()
+    reply = ("Your manager will hear about kudos you receive again." if on else
+             "Done: your manager won't be told about kudos you receive. "
+             "/teamwell kudos-notices on undoes it.")
+    return Message(fallback=reply, blocks=(Section(text(reply)),))
 
 
 def reply_to_direct_message(

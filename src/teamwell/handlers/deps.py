@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 from teamwell.core.clock import Clock
 from teamwell.core.ports import UnitOfWorkFactory
 from teamwell.core.pulse import PulseConfig
+from teamwell.core.recognition import RecognitionConfig
 from teamwell.surveys.pulse_bank import QuestionBank, load_bank
+from teamwell.surveys.values import CompanyValues, load_values
 
 if TYPE_CHECKING:
     from teamwell.surveys.onboarding import SequenceLibrary
@@ -23,3 +25,5 @@ class Deps:
     sequences: SequenceLibrary
     pulse: PulseConfig = field(default_factory=PulseConfig)
     questions: QuestionBank = field(default_factory=load_bank)
+    recognition: RecognitionConfig = field(default_factory=RecognitionConfig)
+    values: CompanyValues = field(default_factory=load_values)

@@ -16,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from teamwell.bot.slack.context import SlackEdge, channel_id_of, user_id_of
 from teamwell.bot.slack.listeners_actions import register_actions
 from teamwell.bot.slack.listeners_events import register_events
+from teamwell.bot.slack.listeners_kudos import register_kudos
 from teamwell.core.errors import TeamwellError
 from teamwell.core.messages import Message
 
@@ -43,6 +44,7 @@ def build_app(edge: SlackEdge, client: AsyncWebClient, signing_secret: str,
     )
     register_events(app, edge)
     register_actions(app, edge)
+    register_kudos(app, edge)
     _register_catch_alls(app, edge)
     app.error(_error_handler)
     return app

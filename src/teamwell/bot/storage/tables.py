@@ -295,3 +295,32 @@ class SlackInboxRow(Base):
     body: Mapped[str] = mapped_column(Text)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class KudosRow(Base):
+    __tablename__ = "kudos"
+    workspace_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    giver_id: Mapped[str] = mapped_column(ID)
+    message: Mapped[str] = mapped_column(Text)
+    value_id: Mapped[str | None] = mapped_column(String(32))
+    public: Mapped[bool]
+    given_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    __table_args__ = (Index("ix_kudos_giver", "workspace_id", "giver_id", "given_at"),)
+
+
+class KudosReceiverRow(Base):
+    __tablename__ = "kudos_receivers"
+    workspace_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    kudos_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    receiver_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    given_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    __table_args__ = (Index("ix_kudos_receivers_person", "workspace_id", "receiver_id",
+                            "given_at"),)
+
+
+class RecognitionPreferenceRow(Base):
+    __tablename__ = "recognition_preferences"
+    workspace_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    person_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    manager_notices: Mapped[bool] = mapped_column(default=True)

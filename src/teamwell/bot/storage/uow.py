@@ -11,8 +11,18 @@ from teamwell.bot.storage.engine import make_session_factory
 from teamwell.bot.storage.onboarding_repo import SqlOnboardings
 from teamwell.bot.storage.pulse_repo import SqlPulses
 from teamwell.bot.storage.purge import run_after_commit
+from teamwell.bot.storage.recognition_repo import SqlRecognition
 from teamwell.bot.storage.repos import SqlEvents, SqlOutbox, SqlPeople, SqlTeams, SqlWorkspaces
-from teamwell.core.ports import Events, Onboardings, Outbox, People, Pulses, Teams, Workspaces
+from teamwell.core.ports import (
+    Events,
+    Onboardings,
+    Outbox,
+    People,
+    Pulses,
+    Recognition,
+    Teams,
+    Workspaces,
+)
 
 
 class SqlUnitOfWork:
@@ -30,6 +40,7 @@ class SqlUnitOfWork:
         self.teams: Teams = SqlTeams(self.session)
         self.onboardings: Onboardings = SqlOnboardings(self.session)
         self.pulses: Pulses = SqlPulses(self.session)
+        self.recognition: Recognition = SqlRecognition(self.session)
         self.outbox: Outbox = SqlOutbox(self.session)
         self.events: Events = SqlEvents(self.session)
         return self

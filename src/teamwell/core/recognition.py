@@ -1,0 +1,15 @@
+"""A workspace's recognition settings: kudos rules and where public kudos are posted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from teamwell.core.kudos import KudosSettings
+
+
+@dataclass(frozen=True, slots=True)
+class RecognitionConfig:
+    """channel: the platform's id of the recognition channel; None posts nothing publicly."""
+
+    kudos: KudosSettings = field(default_factory=KudosSettings)
+    channel: str | None = None

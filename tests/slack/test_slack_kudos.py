@@ -1,0 +1,174 @@
+"""/kudos over real HTTP: form-posted slash commands, the fake Slack API recording the posts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from teamwell.bot.storage.tables import KudosReceiverRow, KudosRow
+from teamwell.core.people import Role
+from tests.slack.conftest import SlackWorld
+
+CHANNEL = "C0KUDOS01"
+
+
+@pytest.fixture
+def slack_env() -> dict[str, str]:
+    return {"TEAMWELL_RECOGNITION_CHANNEL": CHANNEL}
+
+
+@pytest.fixture
+def crew(slack_world: SlackWorld) -> dict[str, str]:
+    w = slack_world
+    w.api.add_channel(CHANNEL)
+    maya = w.add_person("UMAYA", "Maya", "Europe/London",
+                        roles=frozenset({Role.EMPLOYEE, Role.MANAGER}))
+    ids = {"maya": maya}
+    for slack_id, name, tz in (("UBO", "Bo", "Pacific/Honolulu"), ("UCY", "Cy", "Asia/Tokyo"),
+                               ("UDI", "Di", "Pacific/Auckland")):
+        ids[name.lower()] = w.add_person(slack_id, name, tz, manager_id=maya)
+    return ids
+
+
+def _stored(w: SlackWorld) -> list[Any]:
+    with w.wired.deps.uow() as uow:
+        return list(uow.session.scalars(select(KudosRow)).all())
+
+
+async def _kudos(w: SlackWorld, user: str, text: str) -> str:
+    status, body = await w.command(user, text, command="/kudos")
+    assert status == 200
+    return str(body["text"] if isinstance(body, dict) else body)
+
+
+def _channel_text(w: SlackWorld) -> str:
+    return " ".join(str(m.get("blocks")) for m in w.api.messages_in(CHANNEL))
+
+
+def _dms(w: SlackWorld, user: str) -> list[str]:
+    """Every message the bot sent a user, text and blocks together."""
+    return [f"{m.get('text')} {m.get('blocks')}"
+            for m in w.api.messages_in(w.api.dm_channel(user) or "")]
+
+
+async def test_kudos_are_posted_to_the_channel_and_reach_receivers_and_their_manager(
+        slack_world: SlackWorld, crew: dict[str, str]) -> None:
+    w = slack_world
+
+    reply = await _kudos(w, "UBO", "<@UCY|cy> <@UDI|di> thanks for the calm release #teamwork")
+    await w.tick()
+
+    assert reply.startswith("Kudos to Cy, Di: shared in the recognition channel")
+    assert "thanks for the calm release" in _channel_text(w) and "Teamwork" in _channel_text(w)
+    assert any("calm release" in t for t in _dms(w, "UCY"))
+    assert any("calm release" in t for t in _dms(w, "UDI"))
+    assert len(_dms(w, "UMAYA")) >= 2  # one note per report who received kudos
+    with w.wired.deps.uow() as uow:
+        receivers = uow.session.scalars(select(KudosReceiverRow.receiver_id)).all()
+    assert sorted(receivers) == sorted([crew["cy"], crew["di"]])
+
+
+@pytest.mark.parametrize("attempt", [
+    "<!channel>", "<!here>", "<!subteam^S0123|@everyone>", "&lt;@UMAYA|fake&gt;",
+    "<http://evil.example|click me>", "&lt;http://evil.example|totally safe&gt;",
+])
+async def test_injection_in_kudos_text_pings_and_links_nothing(
+        slack_world: SlackWorld, crew: dict[str, str], attempt: str) -> None:
+    w = slack_world
+
+    await _kudos(w, "UBO", f"<@UCY|cy> great work {attempt}")
+    await w.tick()
+
+    posted = _channel_text(w) + " ".join(str(m.get("blocks")) for m in
+                                         w.api.messages_in(w.api.dm_channel("UCY") or ""))
+    for raw in ("<!channel>", "<!here>", "<!subteam", "<@UMAYA", "<http://evil"):
+        assert raw not in posted
+    with w.wired.deps.uow() as uow:
+        receivers = uow.session.scalars(select(KudosReceiverRow.receiver_id)).all()
+    assert list(receivers) == [crew["cy"]]  # a typed "mention" is text, not a receiver
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("<@UBO|bo> thanks!", "yourself"),
+    ("thanks everyone", "Who is it for"),
+    ("<@UCY|cy>", "add a few words"),
+    ("<@UCY|cy> thanks #nosuchvalue", "#teamwork"),
+    ("<@UCY|cy> " + "x" * 1001, "1,000"),
+])
+async def test_bad_kudos_get_a_clear_reply_and_nothing_is_posted(
+        slack_world: SlackWorld, crew: dict[str, str], text: str, expected: str) -> None:
+    w = slack_world
+
+    reply = await _kudos(w, "UBO", text)
+    await w.tick()
+
+    assert expected.lower() in reply.lower()
+    assert _stored(w) == [] and w.api.messages_in(CHANNEL) == []
+
+
+async def test_unknown_people_and_bots_cannot_receive_kudos(
+        slack_world: SlackWorld, crew: dict[str, str]) -> None:
+    w = slack_world
+    w.api.add_user("UROBOT", "Deploybot", None, is_bot=True)
+
+    unknown = await _kudos(w, "UBO", "<@UNOBODY|ghost> thanks")
+    bot = await _kudos(w, "UBO", "<@UROBOT|deploybot> thanks for deploying")
+
+    assert "@ghost" in unknown and "@deploybot" in bot
+    assert _stored(w) == []
+
+
+async def test_a_deactivated_colleague_is_named_and_nothing_is_given(
+        slack_world: SlackWorld, crew: dict[str, str]) -> None:
+    w = slack_world
+    w.add_person("UGONE", "Gone", "Europe/London", active=False)
+
+    reply = await _kudos(w, "UBO", "<@UGONE|gone> thanks for everything")
+
+    assert "Gone" in reply
+    assert _stored(w) == []
+
+
+async def test_the_daily_allowance_resets_at_midnight_in_the_givers_time_zone(
+        slack_world: SlackWorld, crew: dict[str, str]) -> None:
+    w = slack_world
+    # Bo is in Honolulu (UTC-10): Monday 21:00 there is Tuesday 07:00 UTC.
+    w.clock.set(w.clock.now().replace(hour=7) + timedelta(days=1))
+    for n in range(5):
+        assert "Kudos to" in await _kudos(w, "UBO", f"<@UCY|cy> thanks, number {n + 1}")
+
+    refused = await _kudos(w, "UBO", "<@UCY|cy> thanks, number six")
+    w.clock.advance(timedelta(hours=3, minutes=1))  # 00:01 on Tuesday in Honolulu
+    allowed = await _kudos(w, "UBO", "<@UCY|cy> thanks, a new day")
+
+    assert "5" in refused and "midnight" in refused.lower()
+    assert allowed.startswith("Kudos to Cy")
+    assert len(_stored(w)) == 6
+
+
+async def test_private_kudos_skip_the_channel_but_reach_the_receiver(
+        slack_world: SlackWorld, crew: dict[str, str]) -> None:
+    w = slack_world
+
+    reply = await _kudos(w, "UBO", "private <@UCY|cy> thank you for listening")
+    await w.tick()
+
+    assert "privately" in reply
+    assert w.api.messages_in(CHANNEL) == []
+    assert any("listening" in t for t in _dms(w, "UCY"))
+
+
+async def test_a_receiver_can_keep_kudos_from_their_manager(
+        slack_world: SlackWorld, crew: dict[str, str]) -> None:
+    w = slack_world
+    status, body = await w.command("UCY", "kudos-notices off")
+    assert status == 200 and "won't be told" in body["text"]
+
+    await _kudos(w, "UBO", "<@UCY|cy> thanks for the review")
+    await w.tick()
+
+    assert not any("review" in t for t in _dms(w, "UMAYA"))
+    assert any("review" in t for t in _dms(w, "UCY"))
