@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
+from teamwell.core.celebrations import CelebrationSettings, WeekendRule
 from teamwell.core.kudos import KudosSettings
 from teamwell.core.recognition import RecognitionConfig
 from teamwell.surveys.values import CompanyValues, InvalidValues, load_values
@@ -42,7 +43,13 @@ def recognition_config(env: Mapping[str, str]) -> RecognitionConfig:
                               value_required=_flag(env, "TEAMWELL_KUDOS_VALUE_REQUIRED"))
     except ValueError as exc:
         raise RecognitionSettingError(f"TEAMWELL_KUDOS_DAILY_ALLOWANCE: {exc}") from exc
-    return RecognitionConfig(kudos=kudos, channel=channel)
+    weekend = (env.get("TEAMWELL_CELEBRATION_WEEKEND") or "monday").strip().lower()
+    rules = {"monday": WeekendRule.MONDAY_AFTER, "friday": WeekendRule.FRIDAY_BEFORE}
+    if weekend not in rules:
+        raise RecognitionSettingError(
+            f"TEAMWELL_CELEBRATION_WEEKEND must be monday or friday, not {weekend!r}")
+    return RecognitionConfig(kudos=kudos, channel=channel,
+                             celebrations=CelebrationSettings(weekend=rules[weekend]))
 
 
 def company_values(path: Path | None) -> CompanyValues:

@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from teamwell.bot.slack.directory import sync_workspace_users
 from teamwell.bot.slack.identity import slack_workspace
+from teamwell.handlers.celebrations import send_due_celebrations
 from teamwell.handlers.deps import Deps
 from teamwell.handlers.onboarding import due_steps_left, run_due_steps, send_due_reminders
 from teamwell.handlers.pulse_delivery import send_due_invites, send_due_pulse_reminders
@@ -60,6 +61,7 @@ async def scheduled_tick(deps: Deps) -> None:
     try:
         await onboarding_tick(deps)
         await pulse_tick(deps)
+        await asyncio.to_thread(send_due_celebrations, deps)
     except asyncio.CancelledError:
         # Shutdown cancels a running job; work already in its thread finishes or rolls back,
         # and the next start picks up whatever is still due.

@@ -110,6 +110,8 @@ def help_message() -> Message:
                 "it out of the recognition channel)\n"
                 "/teamwell kudos-notices off | on: whether your manager hears about kudos "
                 "you receive\n"
+                "/teamwell birthday on | off: celebrate your birthday (off unless you ask)\n"
+                "/teamwell celebrations off | on: leave out or rejoin all celebrations\n"
                 "/teamwell stop: no more onboarding messages for you",
             )),
             Context(text("I'm a bot. If you need a person, use the 'I need help' button.")),

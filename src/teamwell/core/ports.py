@@ -367,6 +367,22 @@ class Recognition(Protocol):
         """Turn the manager notices about this person's kudos on or off."""
         ...
 
+    def celebration_choices(self, workspace_id: str) -> dict[str, tuple[bool, bool]]:
+        """(birthday opt-in, celebrations opt-out) per person who set either."""
+        ...
+
+    def set_birthday_opt_in(self, workspace_id: str, person_id: str, on: bool) -> None:
+        """Whether the person's birthday is celebrated (never without their say-so)."""
+        ...
+
+    def set_celebrations_opt_out(self, workspace_id: str, person_id: str, out: bool) -> None:
+        """Whether the person is left out of every celebration."""
+        ...
+
+    def mark_celebrated(self, workspace_id: str, key: str, now: datetime) -> bool:
+        """Record a celebration as posted; False when it already was."""
+        ...
+
 
 class Outbox(Protocol):
     """The durable outbox: adding is part of the caller's transaction."""

@@ -1,9 +1,10 @@
-"""A workspace's recognition settings: kudos rules and where public kudos are posted."""
+"""A workspace's recognition settings: kudos rules, celebrations, where posts go."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from teamwell.core.celebrations import CelebrationSettings
 from teamwell.core.kudos import KudosSettings
 
 
@@ -13,3 +14,4 @@ class RecognitionConfig:
 
     kudos: KudosSettings = field(default_factory=KudosSettings)
     channel: str | None = None
+    celebrations: CelebrationSettings = field(default_factory=CelebrationSettings)

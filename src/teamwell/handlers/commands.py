@@ -36,6 +36,8 @@ def command_reply(deps: Deps, workspace_id: str, person_id: str, command_text: s
         return help_message()
     if words[0] == "privacy":
         return privacy_message(deps.pulse.min_group_size)
+    if words[0] in ("celebrations", "birthday") and words[1:2] in (["on"], ["off"]):
+        return _celebration_choice(deps, workspace_id, person_id, words[0], words[1] == "on")
     if words[0] == "kudos-notices" and words[1:2] in (["on"], ["off"]):
         return _kudos_notices(deps, workspace_id, person_id, words[1] == "on")
     if words[0] == "pulse":
@@ -59,6 +61,27 @@ def _pulse_command(deps: Deps, workspace_id: str, person_id: str, rest: list[str
     if rest:
         return _unknown("pulse " + rest[0])
     return current_pulse(deps, workspace_id, person_id, with_answers=private)
+
+
+def _celebration_choice(deps: Deps, workspace_id: str, person_id: str, what: str,
+                        on: bool) -> Message:
+    with deps.uow() as uow:
+        if what == "birthday":
+            uow.recognition.set_birthday_opt_in(workspace_id, person_id, on)
+        else:
+            uow.recognition.set_celebrations_opt_out(workspace_id, person_id, not on)
+        uow.commit()
+    replies = {
+        ("birthday", True): "I'll wish you a happy birthday on the day (never with your age). "
+                            "/teamwell birthday off undoes it.",
+        ("birthday", False): "Your birthday stays private: I won't mention it.",
+        ("celebrations", True): "Work anniversaries (and your birthday, if you opted in) will "
+                                "be celebrated again.",
+        ("celebrations", False): "Done: no celebrations for you, anniversaries or birthdays. "
+                                 "/teamwell celebrations on brings them back.",
+    }
+    reply = replies[(what, on)]
+    return Message(fallback=reply, blocks=(Section(text(reply)),))
 
 
 def _kudos_notices(deps: Deps, workspace_id: str, person_id: str, on: bool) -> Message:

@@ -7,8 +7,13 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from teamwell.bot.storage.tables import KudosReceiverRow, KudosRow, RecognitionPreferenceRow
-from teamwell.bot.storage.upsert import upsert
+from teamwell.bot.storage.tables import (
+    CelebrationSentRow,
+    KudosReceiverRow,
+    KudosRow,
+    RecognitionPreferenceRow,
+)
+from teamwell.bot.storage.upsert import insert_ignore
 from teamwell.core.kudos import Kudos
 
 
@@ -44,6 +49,35 @@ class SqlRecognition:
 
     def set_manager_notices(self, workspace_id: str, person_id: str, on: bool) -> None:
         """Turn the manager notices about this person's kudos on or off."""
-        upsert(self.s, RecognitionPreferenceRow, {"workspace_id": workspace_id,
-                                                  "person_id": person_id,
-                                                  "manager_notices": on})
+        self._set(workspace_id, person_id, manager_notices=on)
+
+    def _set(self, workspace_id: str, person_id: str, **changes: bool) -> None:
+        row = self.s.get(RecognitionPreferenceRow, (workspace_id, person_id))
+        if row is None:
+            row = RecognitionPreferenceRow(workspace_id=workspace_id, person_id=person_id,
+                                           manager_notices=True, birthday_opt_in=False,
+                                           celebrations_opt_out=False)
+            self.s.add(row)
+        for name, value in changes.items():
+            setattr(row, name, value)
+        self.s.flush()
+
+    def celebration_choices(self, workspace_id: str) -> dict[str, tuple[bool, bool]]:
+        """(birthday opt-in, celebrations opt-out) per person who set either."""
+        q = select(RecognitionPreferenceRow).where(
+            RecognitionPreferenceRow.workspace_id == workspace_id)
+        return {r.person_id: (r.birthday_opt_in, r.celebrations_opt_out)
+                for r in self.s.scalars(q)}
+
+    def set_birthday_opt_in(self, workspace_id: str, person_id: str, on: bool) -> None:
+        """Whether the person's birthday is celebrated (never without their say-so)."""
+        self._set(workspace_id, person_id, birthday_opt_in=on)
+
+    def set_celebrations_opt_out(self, workspace_id: str, person_id: str, out: bool) -> None:
+        """Whether the person is left out of every celebration."""
+        self._set(workspace_id, person_id, celebrations_opt_out=out)
+
+    def mark_celebrated(self, workspace_id: str, key: str, now: datetime) -> bool:
+        """Record a celebration as posted; False when it already was."""
+        return insert_ignore(self.s, CelebrationSentRow, {"workspace_id": workspace_id,
+                                                          "key": key, "sent_at": now})

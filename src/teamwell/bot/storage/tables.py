@@ -324,3 +324,14 @@ class RecognitionPreferenceRow(Base):
     workspace_id: Mapped[str] = mapped_column(ID, primary_key=True)
     person_id: Mapped[str] = mapped_column(ID, primary_key=True)
     manager_notices: Mapped[bool] = mapped_column(default=True)
+    birthday_opt_in: Mapped[bool] = mapped_column(default=False)
+    celebrations_opt_out: Mapped[bool] = mapped_column(default=False)
+
+
+class CelebrationSentRow(Base):
+    """Each celebration once: a tick that fires twice, or overlapping windows, post nothing twice."""
+
+    __tablename__ = "celebrations_sent"
+    workspace_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
