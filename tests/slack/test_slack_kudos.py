@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from teamwell.bot.slack import simulate
 from teamwell.bot.storage.tables import KudosReceiverRow, KudosRow
 from teamwell.core.people import Role
-from tests.slack.conftest import SlackWorld
+from tests.slack.conftest import TEAM, SlackWorld
 
 CHANNEL = "C0KUDOS01"
 
@@ -33,9 +34,11 @@ def crew(slack_world: SlackWorld) -> dict[str, str]:
     return ids
 
 
-def _stored(w: SlackWorld) -> list[Any]:
+def _stored(w: SlackWorld) -> list[tuple[Any, ...]]:
+    """(value id, public, message) of every kudos stored."""
     with w.wired.deps.uow() as uow:
-        return list(uow.session.scalars(select(KudosRow)).all())
+        return [tuple(r) for r in uow.session.execute(
+            select(KudosRow.value_id, KudosRow.public, KudosRow.message)).all()]
 
 
 async def _kudos(w: SlackWorld, user: str, text: str) -> str:
@@ -172,3 +175,39 @@ async def test_a_receiver_can_keep_kudos_from_their_manager(
 
     assert not any("review" in t for t in _dms(w, "UMAYA"))
     assert any("review" in t for t in _dms(w, "UCY"))
+
+
+async def test_the_home_tab_form_gives_kudos_with_a_value_privately(
+        slack_world: SlackWorld, crew: dict[str, str]) -> None:
+    w = slack_world
+    await w.event({"type": "app_home_opened", "user": "UBO", "tab": "home"})
+    home = w.api.calls_to("views.publish")[-1].params["view"]
+    button = next(b["accessory"] for b in home["blocks"] if isinstance(b.get("accessory"), dict)
+                  and b["accessory"]["action_id"].startswith("tw_kudos_open"))
+    await w.click("UBO", button["action_id"], button["value"], view_type="home")
+    form = w.api.calls_to("views.open")[-1].params["view"]
+    assert {b["block_id"] for b in form["blocks"] if b["type"] == "input"} == {
+        "receivers", "message", "value", "where"}
+
+    status, body = await w.post(*simulate.view_submission_body(
+        TEAM, "UBO", form["callback_id"], form["private_metadata"],
+        {"receivers": ["UCY"], "message": "thanks for pairing <!here>"},
+        {"value": "curiosity", "where": "private"}))
+    await w.tick()
+
+    assert status == 200 and body["response_action"] == "update"
+    assert w.api.messages_in(CHANNEL) == []
+    assert _stored(w) == [("curiosity", False, "thanks for pairing <!here>")]
+    assert any("pairing" in t for t in _dms(w, "UCY"))
+
+
+async def test_the_form_names_the_problem_next_to_the_field(
+        slack_world: SlackWorld, crew: dict[str, str]) -> None:
+    w = slack_world
+
+    status, body = await w.post(*simulate.view_submission_body(
+        TEAM, "UBO", "tw_kudos_submit", "", {"receivers": ["UBO"], "message": "me!"}))
+
+    assert status == 200 and body["response_action"] == "errors"
+    assert "yourself" in body["errors"]["message"].lower()
+    assert _stored(w) == []

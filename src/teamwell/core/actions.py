@@ -18,6 +18,8 @@ class ActionId(StrEnum):
     PULSE_COMMENT_SUBMIT = "tw_pulse_comment_submit"
     PULSE_OPT_OUT = "tw_pulse_opt_out"
     PULSE_OPT_IN = "tw_pulse_opt_in"
+    KUDOS_OPEN = "tw_kudos_open"
+    KUDOS_SUBMIT = "tw_kudos_submit"
 
 
 def pack(*parts: str) -> str:

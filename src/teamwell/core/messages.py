@@ -143,6 +143,29 @@ class TextField:
 
 
 @dataclass(frozen=True, slots=True)
+class PeopleField:
+    """A picker of people in the workspace (the platform's own user picker)."""
+
+    id: str
+    label: str
+    max_people: int = 10
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceField:
+    """One choice among fixed options: (value, label) pairs."""
+
+    id: str
+    label: str
+    options: tuple[tuple[str, str], ...]
+    optional: bool = False
+    initial: str | None = None
+
+
+FormField = TextField | PeopleField | ChoiceField
+
+
+@dataclass(frozen=True, slots=True)
 class Form:
     """A form (Slack modal / Teams task module) submitted back to one action."""
 
@@ -150,7 +173,7 @@ class Form:
     submit_label: str
     callback: ActionId
     context: str
-    fields: tuple[TextField, ...] = field(default_factory=tuple)
+    fields: tuple[FormField, ...] = field(default_factory=tuple)
     intro: Text | None = None
 
 
@@ -159,7 +182,7 @@ class Form:
 _CODEC: dict[str, type] = {
     cls.__name__: cls
     for cls in (Bold, Mention, Link, Text, Button, Header, Section, Context, Divider, Actions,
-                LinkList, Message, TextField, Form)
+                LinkList, Message, TextField, PeopleField, ChoiceField, Form)
 }
 
 

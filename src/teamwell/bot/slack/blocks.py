@@ -29,15 +29,17 @@ from teamwell.core.messages import (
     Actions,
     Block,
     Button,
+    ChoiceField,
     Context,
     Divider,
     Form,
+    FormField,
     Header,
     LinkList,
     Message,
+    PeopleField,
     Section,
     Text,
-    TextField,
 )
 
 __all__ = [
@@ -58,6 +60,8 @@ MODAL_TITLE_MAX = 24
 MODAL_BLOCKS_MAX = 100
 LABEL_MAX = 2000
 METADATA_MAX = 3000
+OPTION_TEXT_MAX = 75
+OPTIONS_MAX = 100
 
 _SUFFIX = re.compile(r":\d+$")
 
@@ -216,7 +220,21 @@ def _first_words(blocks: tuple[Block, ...]) -> str:
     return ""
 
 
-def _input(field: TextField) -> SlackBlock:
+def _input(field: FormField) -> SlackBlock:
+    if isinstance(field, PeopleField):
+        return {"type": "input", "block_id": field.id, "label": _plain(field.label, LABEL_MAX),
+                "element": {"type": "multi_users_select", "action_id": field.id,
+                            "max_selected_items": field.max_people}}
+    if isinstance(field, ChoiceField):
+        options = [{"text": _plain(label, OPTION_TEXT_MAX), "value": value}
+                   for value, label in field.options[:OPTIONS_MAX]]
+        element: SlackBlock = {"type": "static_select", "action_id": field.id,
+                               "options": options}
+        initial = next((o for o in options if o["value"] == field.initial), None)
+        if initial is not None:
+            element["initial_option"] = initial
+        return {"type": "input", "block_id": field.id, "optional": field.optional,
+                "label": _plain(field.label, LABEL_MAX), "element": element}
     out: SlackBlock = {
         "type": "input",
         "block_id": field.id,

@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from teamwell.bot.slack.blocks import action_pattern, render_form
 from teamwell.bot.slack.context import SlackEdge
+from teamwell.core.actions import ActionId
 from teamwell.core.errors import TeamwellError, UnknownPerson
+from teamwell.core.kudos_views import MESSAGE, PUBLIC, RECEIVERS, VALUE, WHERE, kudos_form
+from teamwell.core.messages import Form, text
 from teamwell.handlers.kudos import give_kudos
 
 MENTION = re.compile(r"<@([UW][A-Z0-9]{2,30})(?:\|([^>]*))?>")
@@ -54,7 +59,9 @@ async def _person(edge: SlackEdge, client: AsyncWebClient, ws: str, slack_id: st
 
 
 def register_kudos(app: AsyncApp, edge: SlackEdge) -> None:
-    """Attach the /kudos command."""
+    """Attach the /kudos command and the Give-kudos form."""
+    app.action(action_pattern(ActionId.KUDOS_OPEN))(_open_form(edge))
+    app.view(ActionId.KUDOS_SUBMIT.value)(_submit_form(edge))
 
     @app.command("/kudos")
     async def kudos(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
@@ -69,3 +76,47 @@ def register_kudos(app: AsyncApp, edge: SlackEdge) -> None:
             await ack(text=exc.user_message)
             return
         await ack(text=reply)
+
+
+def _open_form(edge: SlackEdge) -> Callable[..., Any]:
+    async def listener(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        deps = edge.deps
+        form = kudos_form(deps.values, deps.recognition.kudos, deps.recognition.channel is not None)
+        # trigger_id expires after 3 s: open the modal now, not in the background.
+        await client.views_open(trigger_id=body["trigger_id"], view=render_form(form))
+    return listener
+
+
+def _state(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    values = (view.get("state") or {}).get("values") or {}
+    return {block: next(iter(inputs.values()), {}) for block, inputs in values.items()
+            if isinstance(inputs, dict)}
+
+
+def _submit_form(edge: SlackEdge) -> Callable[..., Any]:
+    async def listener(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any],
+                       client: AsyncWebClient) -> None:
+        state = _state(view)
+        users = [str(u) for u in state.get(RECEIVERS, {}).get("selected_users") or []]
+        message = str(state.get(MESSAGE, {}).get("value") or "")
+        value = (state.get(VALUE, {}).get("selected_option") or {}).get("value")
+        where = (state.get(WHERE, {}).get("selected_option") or {}).get("value")
+        try:
+            ws, giver = await edge.who(client, body)
+            receivers = [await _person(edge, client, ws, sid, "") for sid in users]
+        except TeamwellError as exc:
+            await ack(response_action="errors", errors={RECEIVERS: exc.user_message})
+            return
+        typed = f"{message} #{value}" if value else message
+        try:
+            reply = await asyncio.to_thread(give_kudos, edge.deps, ws, giver, receivers, typed,
+                                            None if where is None else where == PUBLIC)
+        except TeamwellError as exc:
+            await ack(response_action="errors", errors={MESSAGE: exc.user_message})
+            return
+        done = render_form(Form(title="Kudos sent", submit_label="OK",
+                                callback=ActionId.KUDOS_SUBMIT, context="", intro=text(reply)))
+        done.pop("submit", None)  # nothing left to submit: only Close
+        await ack(response_action="update", view=done)
+    return listener

@@ -53,9 +53,17 @@ def block_action_body(team_id: str, user_id: str, action_id: str, value: str,
 
 
 def view_submission_body(team_id: str, user_id: str, callback_id: str, private_metadata: str,
-                         values: dict[str, str]) -> tuple[str, str]:
-    """A view_submission interaction with plain text inputs keyed by block id."""
-    state = {bid: {bid: {"type": "plain_text_input", "value": v}} for bid, v in values.items()}
+                         values: dict[str, str | list[str]],
+                         choices: dict[str, str] | None = None) -> tuple[str, str]:
+    """A view_submission: text inputs (a list: picked users) and static selects by block id."""
+    state: dict[str, Any] = {}
+    for bid, v in values.items():
+        state[bid] = {bid: ({"type": "multi_users_select", "selected_users": v}
+                            if isinstance(v, list) else {"type": "plain_text_input", "value": v})}
+    for bid, chosen in (choices or {}).items():
+        state[bid] = {bid: {"type": "static_select",
+                            "selected_option": {"value": chosen,
+                                                "text": {"type": "plain_text", "text": chosen}}}}
     payload = {
         "type": "view_submission", "team": {"id": team_id, "domain": "demo"},
         "user": {"id": user_id, "team_id": team_id}, "api_app_id": "A0TEAMWELL",
