@@ -241,3 +241,6 @@ def test_the_demo_walks_a_new_hire_through_her_first_days_and_runs_a_pulse() -> 
     assert "Platform: 5 responses of 5 asked (100%)" in transcript[results:]
     assert "[name] shielded us well" in transcript[results:]
     assert "People: hidden" in transcript[results:]
+    # Kudos: typed by Maya, posted in the recognition channel, sent to Ben.
+    assert "<- Maya types /kudos @Ben" in transcript
+    assert "-> #kudos (recognition channel)" in transcript

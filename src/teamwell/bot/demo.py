@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
+from zoneinfo import ZoneInfo
 
 import aiohttp
 from aiohttp import web
@@ -23,11 +24,15 @@ from teamwell.bot.config import load_settings
 from teamwell.bot.demo_pulse import answer_due_pulses, print_results
 from teamwell.bot.demo_script import (
     CAST,
+    KUDOS_CHANNEL,
+    KUDOS_ROOM,
     PEOPLE_CSV,
     TEAM_ID,
     TEAMMATES,
     Click,
+    KudosPlan,
     planned_clicks,
+    planned_kudos,
     planned_pulse_answers,
 )
 from teamwell.bot.scheduler import pulse_tick
@@ -69,6 +74,7 @@ class Transcript:
             channel = api.dm_channel(member.slack_id)
             if channel:
                 self.by_channel[channel] = member
+        self.by_channel[KUDOS_CHANNEL] = KUDOS_ROOM
 
     def flush(self) -> None:
         """Print the bot's new posts and updates since the last flush."""
@@ -105,8 +111,10 @@ async def _demo(tmp: Path, days: int, out: TextIO | None) -> int:
     base = await api.start()
     url = f"sqlite:///{tmp / 'demo.db'}"
     migrate.upgrade(url)
+    api.add_channel(KUDOS_CHANNEL)
     settings = load_settings({"TEAMWELL_DATABASE_URL": url, "SLACK_BOT_TOKEN": token,
-                              "SLACK_SIGNING_SECRET": secret, "SLACK_API_URL": base + "/api/"})
+                              "SLACK_SIGNING_SECRET": secret, "SLACK_API_URL": base + "/api/",
+                              "TEAMWELL_RECOGNITION_CHANNEL": KUDOS_CHANNEL})
     wired = wire(settings, clock)
     client = slack_client(settings)
     app = build_web_app(wired, client, with_background=False)
@@ -141,6 +149,7 @@ async def _demo(tmp: Path, days: int, out: TextIO | None) -> int:
             end = START + timedelta(days=days)
             pending = planned_clicks()
             pulses = planned_pulse_answers()
+            kudos = planned_kudos()
             shown_results = False
 
             async def post(body: str, ctype: str) -> int:
@@ -155,6 +164,7 @@ async def _demo(tmp: Path, days: int, out: TextIO | None) -> int:
                 pending = await _press_due(session, endpoint, secret, api, clock, pending,
                                            transcript)
                 pulses = await answer_due_pulses(post, api, clock, pulses, write)
+                kudos = await _give_due_kudos(session, endpoint, secret, clock, kudos, write)
                 await app[INBOX_KEY].drain()
                 await sender.drain()
                 transcript.flush()
@@ -178,6 +188,26 @@ def _round_closed(deps: Deps, workspace_id: str) -> bool:
         week = week_monday(deps.clock.now().date())
         rounds = uow.pulses.rounds_in_week(workspace_id, week)
     return any(r.status is RoundStatus.CLOSED for r in rounds)
+
+
+async def _give_due_kudos(session: aiohttp.ClientSession, endpoint: str, secret: str,
+                          clock: FakeClock, pending: list[KudosPlan],
+                          write: Callable[[str], None]) -> list[KudosPlan]:
+    left = []
+    for plan in pending:
+        member = next(c for c in CAST if c.slack_id == plan.slack_id)
+        due = datetime.combine(plan.local_day, plan.local_time, ZoneInfo(member.tz))
+        if clock.now() < due:
+            left.append(plan)
+            continue
+        body, ctype = simulate.command_body(TEAM_ID, plan.slack_id, "/kudos", plan.text)
+        headers = {"Content-Type": ctype, **simulate.sign(secret, body)}
+        async with session.post(endpoint, data=body.encode(), headers=headers) as resp:
+            answer = await resp.text()  # a text-only ack comes back as plain text
+        shown = plan.text.replace("<@UBEN|ben>", "@Ben")
+        write(f"\n{member.local(clock.now())}  <- {member.name} types /kudos {shown}\n"
+              f"    {answer}")
+    return left
 
 
 async def _command(session: aiohttp.ClientSession, endpoint: str, secret: str, user: str,

@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 TEAM_ID = "T0DEMO"
+KUDOS_CHANNEL = "C0DEMOKUDOS"
 
 
 @dataclass(frozen=True)
@@ -111,3 +112,23 @@ def planned_pulse_answers() -> list[PulseAnswers]:
         PulseAnswers("UTOM", ("Neither", "Disagree", "Agree", "Agree", "6"), wed, time(10, 0),
                      comment="Too many meetings this week; call me on 312-555-0188 if needed."),
     ]
+
+
+# The recognition channel, printed in the transcript like a person's DM.
+KUDOS_ROOM = Member(KUDOS_CHANNEL, "#kudos", "", "Europe/London", "recognition channel")
+
+
+@dataclass(frozen=True)
+class KudosPlan:
+    """Someone typing /kudos at a local moment."""
+
+    slack_id: str
+    text: str
+    local_day: date
+    local_time: time
+
+
+def planned_kudos() -> list[KudosPlan]:
+    """Maya thanks Ben for looking after Nia."""
+    return [KudosPlan("UMAYA", "<@UBEN|ben> thanks for looking after Nia so well this week "
+                      "#teamwork", date(2026, 3, 12), time(17, 0))]
