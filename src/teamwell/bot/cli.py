@@ -58,6 +58,15 @@ def _parser() -> argparse.ArgumentParser:
 
     _pulse_parser(sub)
 
+    kudos = sub.add_parser("kudos", help="recognition figures for admins").add_subparsers(
+        dest="kudos_cmd", required=True)
+    fair = kudos.add_parser("fairness", help="how evenly kudos spread; teams with none")
+    fair.add_argument("--since", help="from this date, YYYY-MM-DD (default: 90 days ago)")
+    board = kudos.add_parser("leaderboard",
+                             help="top receivers (only with TEAMWELL_KUDOS_LEADERBOARD=true)")
+    for cmd in (fair, board):
+        cmd.add_argument("--slack-team", help="Slack team id (default: from the bot token)")
+
     demo = sub.add_parser("demo", help="an offline simulated workspace with a transcript")
     demo.add_argument("--days", type=int, default=15, help="how many days to simulate")
     return p
@@ -95,6 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "serve": commands.serve, "worker": commands.worker, "db": commands.db,
         "people": commands.people, "onboarding": commands.onboarding,
         "outbox": commands.outbox, "demo": commands.demo, "pulse": pulse_cli.pulse,
+        "kudos": pulse_cli.kudos,
     }
     try:
         settings = load_settings()

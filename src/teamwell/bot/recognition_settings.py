@@ -49,7 +49,8 @@ def recognition_config(env: Mapping[str, str]) -> RecognitionConfig:
         raise RecognitionSettingError(
             f"TEAMWELL_CELEBRATION_WEEKEND must be monday or friday, not {weekend!r}")
     return RecognitionConfig(kudos=kudos, channel=channel,
-                             celebrations=CelebrationSettings(weekend=rules[weekend]))
+                             celebrations=CelebrationSettings(weekend=rules[weekend]),
+                             leaderboard=_flag(env, "TEAMWELL_KUDOS_LEADERBOARD"))
 
 
 def company_values(path: Path | None) -> CompanyValues:

@@ -18,6 +18,7 @@ from teamwell.handlers.deps import Deps
 from teamwell.handlers.onboarding import due_steps_left, run_due_steps, send_due_reminders
 from teamwell.handlers.pulse_delivery import send_due_invites, send_due_pulse_reminders
 from teamwell.handlers.pulse_rounds import close_due_rounds, open_weekly_rounds
+from teamwell.handlers.recognition import send_recognition_prompts
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 60
@@ -62,6 +63,7 @@ async def scheduled_tick(deps: Deps) -> None:
         await onboarding_tick(deps)
         await pulse_tick(deps)
         await asyncio.to_thread(send_due_celebrations, deps)
+        await asyncio.to_thread(send_recognition_prompts, deps)
     except asyncio.CancelledError:
         # Shutdown cancels a running job; work already in its thread finishes or rolls back,
         # and the next start picks up whatever is still due.

@@ -6,6 +6,8 @@ import html
 import re
 from typing import Any
 
+from teamwell.core.messages import Context, Divider, Header, Message, Section
+
 _MENTION = re.compile(r"<@([A-Z0-9]+)>")
 _LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
 
@@ -42,4 +44,18 @@ def blocks_to_lines(blocks: list[dict[str, Any]], names: dict[str, str]) -> list
         elif kind == "actions":
             buttons = [f"[{_text_of(e.get('text'), names)}]" for e in block.get("elements", [])]
             lines.append(" ".join(buttons))
+    return lines
+
+
+def plain_lines(message: Message, names: dict[str, str] | None = None) -> list[str]:
+    """A platform-neutral message as terminal lines (the command line prints these)."""
+    lines: list[str] = []
+    for block in message.blocks:
+        if isinstance(block, Header):
+            lines.append(block.title.upper())
+        elif isinstance(block, Section | Context):
+            lines.extend(("  " if isinstance(block, Context) else "") + line
+                         for line in block.body.plain(names).splitlines())
+        elif isinstance(block, Divider):
+            lines.append("-" * 20)
     return lines

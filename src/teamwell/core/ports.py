@@ -29,6 +29,7 @@ from teamwell.core.pulse import (
     PulsePreference,
     PulseRound,
 )
+from teamwell.core.recognition_stats import KudosRecord
 
 
 class Workspaces(Protocol):
@@ -357,6 +358,10 @@ class Recognition(Protocol):
     def given_between(self, workspace_id: str, giver_id: str, start: datetime,
                       end: datetime) -> int:
         """How many people the giver thanked in [start, end) (each receiver counts once)."""
+        ...
+
+    def kudos_records(self, workspace_id: str, since: datetime) -> list[KudosRecord]:
+        """One record per receiver of every kudos given since then, oldest first."""
         ...
 
     def manager_notices(self, workspace_id: str, person_id: str) -> bool:

@@ -15,3 +15,4 @@ class RecognitionConfig:
     kudos: KudosSettings = field(default_factory=KudosSettings)
     channel: str | None = None
     celebrations: CelebrationSettings = field(default_factory=CelebrationSettings)
+    leaderboard: bool = False  # off by default: recognition is not a contest

@@ -38,6 +38,10 @@ def command_reply(deps: Deps, workspace_id: str, person_id: str, command_text: s
         return privacy_message(deps.pulse.min_group_size)
     if words[0] in ("celebrations", "birthday") and words[1:2] in (["on"], ["off"]):
         return _celebration_choice(deps, workspace_id, person_id, words[0], words[1] == "on")
+    if words == ["kudos"]:
+        from teamwell.handlers.recognition import my_kudos
+
+        return my_kudos(deps, workspace_id, person_id)
     if words[0] == "kudos-notices" and words[1:2] in (["on"], ["off"]):
         return _kudos_notices(deps, workspace_id, person_id, words[1] == "on")
     if words[0] == "pulse":

@@ -187,6 +187,9 @@ def close_round(deps: Deps, workspace_id: str, round_id: str) -> bool:
         uow.commit()
     if done:
         log.info("pulse round %s closed; its answer key is destroyed", round_id)
+        from teamwell.handlers.recognition import suggest_thanks_after_pulse
+
+        suggest_thanks_after_pulse(deps, workspace_id, round_id)
     return done
 
 

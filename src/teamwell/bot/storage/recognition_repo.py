@@ -15,6 +15,7 @@ from teamwell.bot.storage.tables import (
 )
 from teamwell.bot.storage.upsert import insert_ignore
 from teamwell.core.kudos import Kudos
+from teamwell.core.recognition_stats import KudosRecord
 
 
 class SqlRecognition:
@@ -41,6 +42,16 @@ class SqlRecognition:
              .where(KudosRow.workspace_id == workspace_id, KudosRow.giver_id == giver_id,
                     KudosRow.given_at >= start, KudosRow.given_at < end))
         return int(self.s.scalar(q) or 0)
+
+    def kudos_records(self, workspace_id: str, since: datetime) -> list[KudosRecord]:
+        """One record per receiver of every kudos given since then, oldest first."""
+        q = (select(KudosRow.giver_id, KudosReceiverRow.receiver_id, KudosRow.value_id,
+                    KudosRow.given_at)
+             .join(KudosRow, (KudosRow.workspace_id == KudosReceiverRow.workspace_id)
+                   & (KudosRow.id == KudosReceiverRow.kudos_id))
+             .where(KudosRow.workspace_id == workspace_id, KudosRow.given_at >= since)
+             .order_by(KudosRow.given_at))
+        return [KudosRecord(g, r, v, at) for g, r, v, at in self.s.execute(q)]
 
     def manager_notices(self, workspace_id: str, person_id: str) -> bool:
         """Whether the person's manager hears about kudos they receive (default yes)."""
