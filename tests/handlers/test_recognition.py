@@ -114,3 +114,32 @@ def test_the_fairness_view_finds_concentration_and_teams_with_none(
     assert result.receivers == 1 and result.gini > 0.5
     assert board == [("bo", 3)]
     assert message.blocks
+
+
+def test_a_manager_sees_kudos_received_by_each_report_and_others_are_refused(
+        any_uow_factory: SqlUnitOfWorkFactory) -> None:
+    deps, _clock, ws = _world(any_uow_factory)
+    give_kudos(deps, ws, "ana", ["bo"], "thanks for the fix")
+
+    team = command_reply(deps, ws, "mia", "kudos team", private=True)
+
+    shown = " ".join(b.body.plain() for b in team.blocks if hasattr(b, "body"))
+    assert "Bo: 1" in shown and "Ana: 0" in shown and "Cy: 0" in shown
+    with pytest.raises(NotAllowed):  # nobody reports to Ana
+        command_reply(deps, ws, "ana", "kudos team", private=True)
+
+
+def test_mydata_lists_my_record_and_kudos_only_on_the_private_path(
+        any_uow_factory: SqlUnitOfWorkFactory) -> None:
+    deps, _clock, ws = _world(any_uow_factory)
+    give_kudos(deps, ws, "ana", ["bo"], "thanks for the fix")
+    give_kudos(deps, ws, "cy", ["ana"], "thanks for the docs")
+
+    private = command_reply(deps, ws, "ana", "mydata", private=True)
+    stored = command_reply(deps, ws, "ana", "mydata", private=False)
+
+    shown = " ".join(b.body.plain() for b in private.blocks if hasattr(b, "body"))
+    assert "1 given, 1 received" in shown and "to Bo" in shown and "from Cy" in shown
+    assert "Platform" in shown and "Mia" in shown
+    assert "slash command" in " ".join(b.body.plain() for b in stored.blocks
+                                       if hasattr(b, "body"))

@@ -109,6 +109,8 @@ def help_message() -> Message:
                 "/kudos @name what they did #value: thank a colleague (add 'private' to keep "
                 "it out of the recognition channel)\n"
                 "/teamwell kudos: kudos you gave and received (only you see it)\n"
+                "/teamwell kudos team: kudos your reports received (managers)\n"
+                "/teamwell mydata: what I hold about you\n"
                 "/teamwell kudos-notices off | on: whether your manager hears about kudos "
                 "you receive\n"
                 "/teamwell birthday on | off: celebrate your birthday (off unless you ask)\n"

@@ -42,6 +42,17 @@ def command_reply(deps: Deps, workspace_id: str, person_id: str, command_text: s
         from teamwell.handlers.recognition import my_kudos
 
         return my_kudos(deps, workspace_id, person_id)
+    if words == ["kudos", "team"]:
+        from teamwell.handlers.recognition import team_kudos
+
+        return team_kudos(deps, workspace_id, person_id)
+    if words[0] == "mydata":
+        if not private:
+            return _say("Type /teamwell mydata (the slash command): its answer reaches only "
+                        "you and is not kept, unlike my messages.")
+        from teamwell.handlers.mydata import my_data
+
+        return my_data(deps, workspace_id, person_id)
     if words[0] == "kudos-notices" and words[1:2] in (["on"], ["off"]):
         return _kudos_notices(deps, workspace_id, person_id, words[1] == "on")
     if words[0] == "pulse":
@@ -96,6 +107,10 @@ def _kudos_notices(deps: Deps, workspace_id: str, person_id: str, on: bool) -> M
              "Done: your manager won't be told about kudos you receive. "
              "/teamwell kudos-notices on undoes it.")
     return Message(fallback=reply, blocks=(Section(text(reply)),))
+
+
+def _say(line: str) -> Message:
+    return Message(fallback=line, blocks=(Section(text(line)),))
 
 
 def reply_to_direct_message(

@@ -47,6 +47,26 @@ def report_kudos(deps: Deps, workspace_id: str, manager_id: str, report_id: str)
                          report.name)
 
 
+def team_kudos(deps: Deps, workspace_id: str, manager_id: str) -> Message:
+    """`/teamwell kudos team`: each of a manager's reports, kudos received in 12 weeks."""
+    now = deps.clock.now()
+    with deps.uow() as uow:
+        reports = uow.people.reports_of(workspace_id, manager_id)
+        records = uow.recognition.kudos_records(workspace_id, now - timedelta(weeks=12))
+    if not reports:
+        raise NotAllowed("Nobody reports to you in the directory, so there is no team view.")
+    counts = {p.id: 0 for p in reports}
+    for r in records:
+        if r.receiver_id in counts:
+            counts[r.receiver_id] += 1
+    lines = "\n".join(f"{p.name}: {counts[p.id]}" for p in reports)
+    return Message(fallback="Kudos received by your team", blocks=(
+        Section(text("Kudos received in the last 12 weeks, by the people who report to you:\n"
+                     + lines)),
+        Context(text("Only you see this. It counts thanks given through Teamwell, not how "
+                     "good anyone's work is."))))
+
+
 def fairness_view(deps: Deps, workspace_id: str, since: date | None = None,
                   ) -> tuple[Fairness, Message, list[tuple[str, int]]]:
     """For admins: how evenly kudos spread, teams with none, and the top receivers."""
