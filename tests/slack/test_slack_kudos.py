@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -211,3 +212,31 @@ async def test_the_form_names_the_problem_next_to_the_field(
     assert status == 200 and body["response_action"] == "errors"
     assert "yourself" in body["errors"]["message"].lower()
     assert _stored(w) == []
+
+
+async def test_celebrations_reach_the_channel_and_the_person_at_nine_their_time(
+        slack_world: SlackWorld, crew: dict[str, str]) -> None:
+    from datetime import date as day
+
+    from teamwell.handlers.celebrations import send_due_celebrations
+
+    w = slack_world
+    ws = w.workspace_id
+    with w.wired.deps.uow() as uow:
+        for pid in (crew["bo"], crew["di"]):  # Honolulu (UTC-10) and Auckland (UTC+13)
+            person = uow.people.get(ws, pid)
+            assert person is not None
+            uow.people.save(replace(person, start_date=day(2024, 3, 4)))
+        uow.commit()
+    posted_at: dict[str, str] = {}
+    for _ in range(4 * 72):  # three days of 15-minute ticks
+        if send_due_celebrations(w.wired.deps):
+            await w.sender.drain()
+            for user in ("UBO", "UDI"):
+                if user not in posted_at and w.api.messages_in(w.api.dm_channel(user) or ""):
+                    posted_at[user] = w.clock.now().isoformat()
+        w.clock.advance(timedelta(minutes=15))
+
+    # Wednesday 4 March 09:00: Honolulu is 19:00 UTC; Auckland is 20:00 UTC the day before.
+    assert posted_at == {"UBO": "2026-03-04T19:00:00+00:00", "UDI": "2026-03-03T20:00:00+00:00"}
+    assert "2 years" in _channel_text(w)
