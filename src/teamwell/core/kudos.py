@@ -13,7 +13,7 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from teamwell.core.errors import InvalidInput, NotAllowed, UnknownPerson
-from teamwell.core.messages import Context, Inline, Mention, Message, Section, text
+from teamwell.core.messages import Context, Mention, Message, Section, mention_list, text
 from teamwell.core.people import Person
 from teamwell.surveys.values import CompanyValue, CompanyValues
 
@@ -192,13 +192,6 @@ def local_day_bounds(now: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]
 # --- messages ---
 
 
-def _people(ids: Sequence[str]) -> list[Inline]:
-    parts: list[Inline] = []
-    for index, person_id in enumerate(ids):
-        if index:
-            parts.append(" and " if index == len(ids) - 1 else ", ")
-        parts.append(Mention(person_id))
-    return parts
 
 
 def _for(value: CompanyValue | None) -> str:
@@ -216,7 +209,7 @@ def channel_post(kudos: Kudos, value: CompanyValue | None,
     fallback = (f"Kudos from {names.get(kudos.giver_id, 'a colleague')} to "
                 f"{_names(kudos.receiver_ids, names)}{_for(value)}")
     return Message(fallback=fallback, blocks=(
-        Section(text(Mention(kudos.giver_id), " gave kudos to ", *_people(kudos.receiver_ids),
+        Section(text(Mention(kudos.giver_id), " gave kudos to ", *mention_list(kudos.receiver_ids),
                      _for(value), ":")),
         # The giver's words get a section of their own, so nothing of ours crowds them out.
         Section(text(kudos.message)),
@@ -229,7 +222,7 @@ def receiver_dm(kudos: Kudos, value: CompanyValue | None) -> Message:
     where = ("It's also posted in the recognition channel." if kudos.public
              else "It was sent privately and isn't posted in any channel.")
     return Message(fallback="You received kudos!", blocks=(
-        Section(text(Mention(kudos.giver_id), " sent kudos to ", *_people(kudos.receiver_ids),
+        Section(text(Mention(kudos.giver_id), " sent kudos to ", *mention_list(kudos.receiver_ids),
                      _for(value), ":")),
         Section(text(kudos.message)),
         Context(text(f"{where} Managers get a short note when their people receive kudos; "
@@ -256,7 +249,7 @@ def manager_notice(kudos: Kudos, value: CompanyValue | None, report_id: str) -> 
 def private_receipt(kudos: Kudos, value: CompanyValue | None = None) -> Message:
     """The giver's copy of kudos sent privately."""
     return Message(fallback="Your kudos were sent privately", blocks=(
-        Section(text("You sent kudos privately to ", *_people(kudos.receiver_ids), _for(value),
+        Section(text("You sent kudos privately to ", *mention_list(kudos.receiver_ids), _for(value),
                      ":")),
         Section(text(kudos.message)),
         Context(text("They aren't posted in any channel. Receivers' managers may get a note "

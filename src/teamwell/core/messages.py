@@ -7,6 +7,7 @@ person typed can never ping a channel or show a link they did not write. Markup 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
@@ -62,6 +63,16 @@ class Text:
 def text(*parts: Inline) -> Text:
     """Build a paragraph from inline parts."""
     return Text(tuple(parts))
+
+
+def mention_list(person_ids: Sequence[str]) -> list[Inline]:
+    """Mentions joined the way people write them: "@a", "@a and @b", "@a, @b and @c"."""
+    parts: list[Inline] = []
+    for index, person_id in enumerate(person_ids):
+        if index:
+            parts.append(" and " if index == len(person_ids) - 1 else ", ")
+        parts.append(Mention(person_id))
+    return parts
 
 
 ButtonStyle = Literal["primary", "danger", "default"]

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from teamwell.core.copy import BOT_NAME
-from teamwell.core.messages import Context, Header, Inline, Mention, Message, Section, text
+from teamwell.core.messages import Context, Header, Mention, Message, Section, mention_list, text
 from teamwell.core.people import Person, Team
 from teamwell.surveys.values import CompanyValues
 
@@ -240,13 +240,6 @@ def stats_message(stats: PersonStats, values: CompanyValues, for_self: bool,
     return Message(fallback=header, blocks=tuple(blocks))
 
 
-def _people(ids: Sequence[str]) -> list[Inline]:
-    parts: list[Inline] = []
-    for index, person_id in enumerate(ids):
-        if index:
-            parts.append(" and " if index == len(ids) - 1 else ", ")
-        parts.append(Mention(person_id))
-    return parts
 
 
 def unrecognised_prompt(manager_id: str, people: Sequence[Person], weeks: int) -> Message:
@@ -256,7 +249,7 @@ def unrecognised_prompt(manager_id: str, people: Sequence[Person], weeks: int) -
     span = _plural(weeks, "week")
     verb = " hasn't" if len(people) == 1 else " haven't"
     return Message(fallback=f"A gentle nudge: no kudos for some of your team in {span}", blocks=(
-        Section(text("Hi ", Mention(manager_id), ". ", *_people([p.id for p in people]), verb,
+        Section(text("Hi ", Mention(manager_id), ". ", *mention_list([p.id for p in people]), verb,
                      f" received any kudos in the last {span}.")),
         Section(text("Maybe worth a word of thanks? Only if there's something you'd genuinely "
                      "like to thank them for; there's no target to hit.")),
