@@ -101,6 +101,11 @@ def test_after_a_pulse_closes_each_manager_gets_one_gentle_suggestion(
     suggest_thanks_after_pulse(deps, ws, opened.pulse.id)  # a second call changes nothing
 
     assert _keys(any_uow_factory, "kudos-nudge:") == [f"kudos-nudge:{opened.pulse.id}:mia"]
+    with any_uow_factory() as uow:
+        (not_before,) = uow.session.scalars(select(OutboxRow.not_before).where(
+            OutboxRow.idempotency_key.like("kudos-nudge:%")))
+    # Closed at 19:00 in Tokyo: Mia hears about it after her quiet hours, at 08:00 next day.
+    assert not_before == datetime(2026, 3, 2, 23, 0, tzinfo=UTC)
 
 
 def test_the_fairness_view_finds_concentration_and_teams_with_none(

@@ -14,7 +14,7 @@ from teamwell.core.ports import UnitOfWork
 
 def queue_for(
     uow: UnitOfWork, now: datetime, person: Person, key: str, message: Message,
-    replaces: str | None = None,
+    replaces: str | None = None, not_before: datetime | None = None,
 ) -> bool:
     """Queue message for person in the caller's transaction; True when newly queued.
 
@@ -26,6 +26,7 @@ def queue_for(
                                     recipient_id=person.id), now)
         uow.people.save(replace(person, introduced_at=now))
     return uow.outbox.add(
-        OutboundItem(person.workspace_id, key, message, recipient_id=person.id, replaces=replaces),
+        OutboundItem(person.workspace_id, key, message, recipient_id=person.id, replaces=replaces,
+                     not_before=not_before),
         now,
     )

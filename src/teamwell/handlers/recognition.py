@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 from teamwell.core.errors import NotAllowed, UnknownPerson
 from teamwell.core.messages import Context, Message, Section, text
+from teamwell.core.pulse_schedule import out_of_quiet_hours
 from teamwell.core.recognition_stats import (
     DEFAULT_QUIET_WEEKS,
     Fairness,
@@ -89,8 +90,11 @@ def suggest_thanks_after_pulse(deps: Deps, workspace_id: str, round_id: str) -> 
         managers = {people[pid].manager_id for pid in invited if pid in people}
         sent = 0
         for manager_id in sorted(m for m in managers if m and m in people):
-            sent += queue_for(uow, now, people[manager_id],
-                              f"kudos-nudge:{round_id}:{manager_id}", thanks_suggestion())
+            manager = people[manager_id]
+            # Rounds close at the last person's local time: not necessarily a good hour here.
+            when = out_of_quiet_hours(now, deps.pulse.schedule, manager.zone)
+            sent += queue_for(uow, now, manager, f"kudos-nudge:{round_id}:{manager_id}",
+                              thanks_suggestion(), not_before=when)
         uow.commit()
     return sent
 
