@@ -135,3 +135,16 @@ def test_a_pulse_time_inside_quiet_hours_is_refused_naming_both(tmp_path: Path) 
 
     assert result.returncode == 2
     _one_clear_line(result, "TEAMWELL_PULSE", "20:00", "quiet hours")
+
+
+def test_kudos_fairness_prints_for_admins_and_the_leaderboard_is_off_unless_enabled(
+        here: Path) -> None:
+    fairness = _teamwell("kudos", "fairness", cwd=here)
+    board_off = _teamwell("kudos", "leaderboard", cwd=here)
+    board_on = _teamwell("kudos", "leaderboard", cwd=here, TEAMWELL_KUDOS_LEADERBOARD="true")
+
+    assert fairness.returncode == 0 and "HOW EVENLY KUDOS ARE SPREAD" in fairness.stdout
+    assert "Platform" in fairness.stdout and "Design" in fairness.stdout  # teams with none
+    assert board_off.returncode == 2
+    _one_clear_line(board_off, "TEAMWELL_KUDOS_LEADERBOARD")
+    assert board_on.returncode == 0 and "Traceback" not in board_on.stderr

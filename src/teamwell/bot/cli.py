@@ -98,13 +98,13 @@ def _pulse_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
-    from teamwell.bot import commands, pulse_cli
+    from teamwell.bot import commands, kudos_cli, pulse_cli
 
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "serve": commands.serve, "worker": commands.worker, "db": commands.db,
         "people": commands.people, "onboarding": commands.onboarding,
         "outbox": commands.outbox, "demo": commands.demo, "pulse": pulse_cli.pulse,
-        "kudos": pulse_cli.kudos,
+        "kudos": kudos_cli.kudos,
     }
     try:
         settings = load_settings()

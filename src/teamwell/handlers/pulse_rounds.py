@@ -15,6 +15,7 @@ from teamwell.core.pulse import (
     WHOLE_WORKSPACE,
     PulseInvite,
     PulseRound,
+    RoundStatus,
     new_round_key,
 )
 from teamwell.core.pulse_rotation import enps_due, round_questions, week_index, week_monday
@@ -200,5 +201,5 @@ def close_open_rounds(deps: Deps, workspace_id: str, team_name: str | None = Non
         team = _team(uow, workspace_id, team_name)
         weeks = (week_monday(now.date()), week_monday(now.date()) - timedelta(days=7))
         rounds = [r for w in weeks for r in uow.pulses.rounds_in_week(workspace_id, w)
-                  if r.status.value == "open" and (team is None or r.scope == team.id)]
+                  if r.status is RoundStatus.OPEN and (team is None or r.scope == team.id)]
     return sum(close_round(deps, workspace_id, r.id) for r in rounds)
