@@ -240,3 +240,30 @@ async def test_celebrations_reach_the_channel_and_the_person_at_nine_their_time(
     # Wednesday 4 March 09:00: Honolulu is 19:00 UTC; Auckland is 20:00 UTC the day before.
     assert posted_at == {"UBO": "2026-03-04T19:00:00+00:00", "UDI": "2026-03-03T20:00:00+00:00"}
     assert "2 years" in _channel_text(w)
+
+
+async def test_the_home_tab_toggles_birthday_celebrations_and_manager_notes(
+        slack_world: SlackWorld, crew: dict[str, str]) -> None:
+    w = slack_world
+
+    def toggles() -> dict[str, dict[str, Any]]:
+        home = w.api.calls_to("views.publish")[-1].params["view"]
+        return {b["accessory"]["value"].split("|")[0]: b["accessory"] for b in home["blocks"]
+                if isinstance(b.get("accessory"), dict)
+                and b["accessory"]["action_id"].startswith("tw_recognition_choice")}
+
+    await w.event({"type": "app_home_opened", "user": "UCY", "tab": "home"})
+    before = toggles()
+    for what in ("birthday", "kudos-notices"):
+        button = toggles()[what]
+        status, _ = await w.click("UCY", button["action_id"], button["value"], view_type="home")
+        assert status == 200
+
+    ws = w.workspace_id
+    with w.wired.deps.uow() as uow:
+        birthday, left_out = uow.recognition.celebration_choices(ws)[crew["cy"]]
+        notes = uow.recognition.manager_notices(ws, crew["cy"])
+    assert (before["birthday"]["value"], before["kudos-notices"]["value"]) == (
+        "birthday|on", "kudos-notices|off")
+    assert (birthday, left_out, notes) == (True, False, False)
+    assert toggles()["birthday"]["value"] == "birthday|off"

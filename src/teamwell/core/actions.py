@@ -20,6 +20,7 @@ class ActionId(StrEnum):
     PULSE_OPT_IN = "tw_pulse_opt_in"
     KUDOS_OPEN = "tw_kudos_open"
     KUDOS_SUBMIT = "tw_kudos_submit"
+    RECOGNITION_CHOICE = "tw_recognition_choice"
 
 
 def pack(*parts: str) -> str:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from teamwell.core.errors import NotAllowed, UnknownPerson
-from teamwell.core.messages import Context, Message, Section, text
+from teamwell.core.actions import ActionId
+from teamwell.core.errors import NotAllowed, UnknownAction, UnknownPerson
+from teamwell.core.kudos_views import kudos_home_blocks
+from teamwell.core.messages import Block, Button, Context, Message, Section, text
 from teamwell.core.pulse_schedule import out_of_quiet_hours
 from teamwell.core.recognition_stats import (
     DEFAULT_QUIET_WEEKS,
@@ -133,3 +135,37 @@ def thanks_suggestion() -> Message:
             "long way: /kudos @name what they did.")),
                 Context(text("Just a suggestion from a bot; only you get this note."))),
     )
+
+
+CHOICES = ("birthday", "celebrations", "kudos-notices")
+
+
+def set_recognition_choice(deps: Deps, workspace_id: str, person_id: str, value: str) -> str:
+    """A Home tab toggle (value: what|on or what|off), the same as the matching command."""
+    from teamwell.handlers.commands import command_reply
+
+    what, _, state = value.partition("|")
+    if what not in CHOICES or state not in ("on", "off"):
+        raise UnknownAction("That button isn't one I know.")
+    return command_reply(deps, workspace_id, person_id, f"{what} {state}").fallback
+
+
+def recognition_home_blocks(deps: Deps, workspace_id: str, person_id: str) -> tuple[Block, ...]:
+    """The Home tab's recognition section: give kudos, and the person's three choices."""
+    with deps.uow() as uow:
+        birthday, left_out = uow.recognition.celebration_choices(workspace_id).get(
+            person_id, (False, False))
+        notes = uow.recognition.manager_notices(workspace_id, person_id)
+    rows = (
+        ("birthday", birthday, "Your birthday is celebrated (never with your age).",
+         "Your birthday stays private."),
+        ("celebrations", not left_out, "Your work anniversaries are celebrated.",
+         "You're left out of all celebrations."),
+        ("kudos-notices", notes, "Your manager gets a short note when you receive kudos.",
+         "Your manager isn't told about kudos you receive."),
+    )
+    toggles = tuple(Section(text(yes if on else no),
+                            Button("Turn off" if on else "Turn on", ActionId.RECOGNITION_CHOICE,
+                                   f"{what}|{'off' if on else 'on'}"))
+                    for what, on, yes, no in rows)
+    return (*kudos_home_blocks(), *toggles)

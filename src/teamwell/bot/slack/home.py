@@ -8,10 +8,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from teamwell.bot.slack.blocks import render_blocks
 from teamwell.bot.slack.context import SlackEdge
-from teamwell.core.kudos_views import kudos_home_blocks
 from teamwell.core.messages import mentioned_people
 from teamwell.handlers.onboarding import home_blocks
 from teamwell.handlers.pulse_answers import pulse_home_blocks
+from teamwell.handlers.recognition import recognition_home_blocks
 
 
 async def publish_home(edge: SlackEdge, client: AsyncWebClient, workspace_id: str,
@@ -19,7 +19,7 @@ async def publish_home(edge: SlackEdge, client: AsyncWebClient, workspace_id: st
     """Render and publish the person's Home tab."""
     blocks = await asyncio.to_thread(home_blocks, edge.deps, workspace_id, person_id)
     blocks += await asyncio.to_thread(pulse_home_blocks, edge.deps, workspace_id, person_id)
-    blocks += kudos_home_blocks()
+    blocks += await asyncio.to_thread(recognition_home_blocks, edge.deps, workspace_id, person_id)
     ids = await asyncio.to_thread(_slack_ids, edge, workspace_id, blocks)
     rendered = render_blocks(blocks, ids.get)
     await client.views_publish(user_id=slack_user, view={"type": "home", "blocks": rendered})
