@@ -65,6 +65,11 @@ def text(*parts: Inline) -> Text:
     return Text(tuple(parts))
 
 
+def say(line: str) -> Message:
+    """A message of one plain paragraph (its own fallback)."""
+    return Message(fallback=line, blocks=(Section(text(line)),))
+
+
 def mention_list(person_ids: Sequence[str]) -> list[Inline]:
     """Mentions joined the way people write them: "@a", "@a and @b", "@a, @b and @c"."""
     parts: list[Inline] = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from teamwell.core.copy import help_message, privacy_message
-from teamwell.core.messages import Message, Section, text
+from teamwell.core.messages import Message, Section, say, text
 from teamwell.handlers.deps import Deps
 from teamwell.handlers.notify import queue_for
 
@@ -30,8 +30,7 @@ def command_reply(deps: Deps, workspace_id: str, person_id: str, command_text: s
 
     words = command_text.strip().lower().split()
     if len(command_text) > MAX_COMMAND_LENGTH:
-        return Message(fallback="That command is too long (500 characters at most).",
-                       blocks=(Section(text("That command is too long (500 characters at most).")),))
+        return say("That command is too long (500 characters at most).")
     if not words or words[0] in ("help", "?"):
         return help_message()
     if words[0] == "privacy":
@@ -48,7 +47,7 @@ def command_reply(deps: Deps, workspace_id: str, person_id: str, command_text: s
         return team_kudos(deps, workspace_id, person_id)
     if words[0] == "mydata":
         if not private:
-            return _say("Type /teamwell mydata (the slash command): its answer reaches only "
+            return say("Type /teamwell mydata (the slash command): its answer reaches only "
                         "you and is not kept, unlike my messages.")
         from teamwell.handlers.mydata import my_data
 
@@ -61,7 +60,7 @@ def command_reply(deps: Deps, workspace_id: str, person_id: str, command_text: s
         return progress_message(deps, workspace_id, person_id)
     if words[0] in ("stop", "onboarding"):
         reply = stop_onboarding(deps, workspace_id, person_id)
-        return Message(fallback=reply, blocks=(Section(text(reply)),))
+        return say(reply)
     return _unknown(words[0])
 
 
@@ -72,7 +71,7 @@ def _pulse_command(deps: Deps, workspace_id: str, person_id: str, rest: list[str
     if rest[:1] in (["off"], ["out"], ["stop"], ["on"], ["in"], ["start"]):
         reply = set_pulse_participation(deps, workspace_id, person_id,
                                         rest[0] in ("on", "in", "start"))
-        return Message(fallback=reply, blocks=(Section(text(reply)),))
+        return say(reply)
     if rest:
         return _unknown("pulse " + rest[0])
     return current_pulse(deps, workspace_id, person_id, with_answers=private)
@@ -96,7 +95,7 @@ def _celebration_choice(deps: Deps, workspace_id: str, person_id: str, what: str
                                  "/teamwell celebrations on brings them back.",
     }
     reply = replies[(what, on)]
-    return Message(fallback=reply, blocks=(Section(text(reply)),))
+    return say(reply)
 
 
 def _kudos_notices(deps: Deps, workspace_id: str, person_id: str, on: bool) -> Message:
@@ -106,11 +105,8 @@ def _kudos_notices(deps: Deps, workspace_id: str, person_id: str, on: bool) -> M
     reply = ("Your manager will hear about kudos you receive again." if on else
              "Done: your manager won't be told about kudos you receive. "
              "/teamwell kudos-notices on undoes it.")
-    return Message(fallback=reply, blocks=(Section(text(reply)),))
+    return say(reply)
 
-
-def _say(line: str) -> Message:
-    return Message(fallback=line, blocks=(Section(text(line)),))
 
 
 def reply_to_direct_message(

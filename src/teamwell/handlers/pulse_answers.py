@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from teamwell.core.actions import ActionId, unpack
 from teamwell.core.errors import InvalidInput, NotAllowed, UnknownAction
-from teamwell.core.messages import Block, Button, Form, Header, Message, Section, text
+from teamwell.core.messages import Block, Button, Form, Header, Message, Section, say, text
 from teamwell.core.people import Person
 from teamwell.core.ports import UnitOfWork
 from teamwell.core.pulse import (
@@ -116,11 +116,11 @@ def current_pulse(deps: Deps, workspace_id: str, person_id: str, with_answers: b
         invite = uow.pulses.latest_invite(workspace_id, person_id)
         pulse = uow.pulses.get_round(workspace_id, invite.round_id) if invite else None
         if invite is None or pulse is None or not pulse.is_open(deps.clock.now()):
-            return _say("There's no pulse open for you right now. The next one comes on the "
+            return say("There's no pulse open for you right now. The next one comes on the "
                         "usual day; /teamwell pulse off if you'd rather not get them.")
         found = pulse_for(deps, uow, pulse, invite, with_answers)
     if found is None:
-        return _say("There's no pulse open for you right now.")
+        return say("There's no pulse open for you right now.")
     return found[1]
 
 
@@ -149,6 +149,3 @@ def pulse_home_blocks(deps: Deps, workspace_id: str, person_id: str) -> tuple[Bl
              f"groups of {deps.pulse.min_group_size} or more; never your own answers."),
         Button("Opt out", ActionId.PULSE_OPT_OUT, "off")))
 
-
-def _say(line: str) -> Message:
-    return Message(fallback=line, blocks=(Section(text(line)),))
