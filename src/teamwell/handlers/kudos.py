@@ -16,6 +16,8 @@ from teamwell.core.kudos import (
     receiver_dm,
     split_value_tags,
 )
+from teamwell.core.kudos_views import kudos_form
+from teamwell.core.messages import Form
 from teamwell.core.outbox import OutboundItem
 from teamwell.core.people import Person
 from teamwell.core.ports import UnitOfWork
@@ -70,6 +72,11 @@ def give_kudos(deps: Deps, workspace_id: str, giver_id: str, receiver_ids: Seque
              else "sent privately" + ("" if not wanted_public else
                                       " (no recognition channel is set up)"))
     return f"Kudos to {names}: {where}. They'll get a message from me."
+
+
+def kudos_form_for(deps: Deps, _workspace_id: str, _person_id: str, _value: str) -> Form:
+    """The Give-kudos form for anyone (the Home tab's button)."""
+    return kudos_form(deps.values, deps.recognition.kudos, deps.recognition.channel is not None)
 
 
 def _tell_manager(uow: UnitOfWork, now: datetime, kudos: Kudos, value: CompanyValue | None,

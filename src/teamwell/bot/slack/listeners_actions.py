@@ -56,7 +56,7 @@ def register_actions(app: AsyncApp, edge: SlackEdge) -> None:
     for action, handler in BUTTONS.items():
         app.action(action_pattern(action))(_button(edge, handler))
     for opener_action, (opener, callback, recorder) in FORMS.items():
-        app.action(action_pattern(opener_action))(_open_form(edge, opener))
+        app.action(action_pattern(opener_action))(open_form(edge, opener))
         app.view(callback.value)(_submit_form(edge, recorder))
     app.command("/teamwell")(_command(edge))
 
@@ -86,7 +86,8 @@ def _button(edge: SlackEdge, handler: ButtonHandler) -> Callable[..., Any]:
     return listener
 
 
-def _open_form(edge: SlackEdge, opener: FormOpener) -> Callable[..., Any]:
+def open_form(edge: SlackEdge, opener: FormOpener) -> Callable[..., Any]:
+    """A listener for a button that opens the form its opener builds (errors: ephemeral)."""
     async def listener(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
                        client: AsyncWebClient) -> None:
         await ack()

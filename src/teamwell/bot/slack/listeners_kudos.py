@@ -18,11 +18,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from teamwell.bot.slack.blocks import action_pattern, render_form
 from teamwell.bot.slack.context import SlackEdge
+from teamwell.bot.slack.listeners_actions import open_form
 from teamwell.core.actions import ActionId
 from teamwell.core.errors import TeamwellError, UnknownPerson
-from teamwell.core.kudos_views import MESSAGE, PUBLIC, RECEIVERS, VALUE, WHERE, kudos_form
+from teamwell.core.kudos_views import MESSAGE, PUBLIC, RECEIVERS, VALUE, WHERE
 from teamwell.core.messages import Form, text
-from teamwell.handlers.kudos import give_kudos
+from teamwell.handlers.kudos import give_kudos, kudos_form_for
 
 MENTION = re.compile(r"<@([UW][A-Z0-9]{2,30})(?:\|([^>]*))?>")
 _LEADING = re.compile(r"^(?:\s*(?:<@[UW][A-Z0-9]{2,30}(?:\|[^>]*)?>|,|and|&amp;))+\s*", re.I)
@@ -60,7 +61,7 @@ async def _person(edge: SlackEdge, client: AsyncWebClient, ws: str, slack_id: st
 
 def register_kudos(app: AsyncApp, edge: SlackEdge) -> None:
     """Attach the /kudos command and the Give-kudos form."""
-    app.action(action_pattern(ActionId.KUDOS_OPEN))(_open_form(edge))
+    app.action(action_pattern(ActionId.KUDOS_OPEN))(open_form(edge, kudos_form_for))
     app.view(ActionId.KUDOS_SUBMIT.value)(_submit_form(edge))
 
     @app.command("/kudos")
@@ -76,16 +77,6 @@ def register_kudos(app: AsyncApp, edge: SlackEdge) -> None:
             await ack(text=exc.user_message)
             return
         await ack(text=reply)
-
-
-def _open_form(edge: SlackEdge) -> Callable[..., Any]:
-    async def listener(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        await ack()
-        deps = edge.deps
-        form = kudos_form(deps.values, deps.recognition.kudos, deps.recognition.channel is not None)
-        # trigger_id expires after 3 s: open the modal now, not in the background.
-        await client.views_open(trigger_id=body["trigger_id"], view=render_form(form))
-    return listener
 
 
 def _state(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
