@@ -32,20 +32,13 @@ from teamwell.core.clock import Clock
 
 log = logging.getLogger(__name__)
 DEFERRED = frozenset(action.value for action in BUTTONS)
-FORM = "application/x-www-form-urlencoded"
 LEASE = timedelta(minutes=2)
 BATCH = 100
 IDLE_POLL = 1.0  # seconds; a put wakes the worker at once, the poll finds abandoned rows
 
 
-def deferrable(raw: str, content_type: str) -> bool:
-    """True for a well-formed click on buttons whose handling may follow the 200."""
-    if content_type != FORM:
-        return False
-    payload_field = parse_qs(raw).get("payload")
-    if not payload_field:
-        return False
-    payload: dict[str, Any] = json.loads(payload_field[0])
+def deferrable(payload: dict[str, Any]) -> bool:
+    """True for a (shape-checked) click on buttons whose handling may follow the 200."""
     if payload.get("type") != "block_actions":
         return False
     ids = {base_action_id(str(a.get("action_id", ""))) for a in payload.get("actions") or []}

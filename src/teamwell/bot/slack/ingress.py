@@ -60,11 +60,7 @@ def _check_json(raw: str) -> str | None:
     return None
 
 
-def _check_payload(raw_payload: str) -> str | None:
-    try:
-        payload = json.loads(raw_payload)
-    except ValueError:
-        return "payload is not valid JSON"
+def _check_payload(payload: object) -> str | None:
     if not isinstance(payload, dict) or not isinstance(payload.get("type"), str):
         return "payload has no type"
     need = PAYLOAD_NEEDS.get(payload["type"])
@@ -78,21 +74,27 @@ def _check_payload(raw_payload: str) -> str | None:
     return None
 
 
-def check_shape(raw: str, content_type: str) -> str | None:
-    """Why the body is malformed, or None when it has a shape Slack sends."""
+def check_shape(raw: str, content_type: str) -> tuple[str | None, dict[str, Any] | None]:
+    """Why the body is malformed (None when it has a shape Slack sends), and an interaction's
+    decoded payload (None for events and commands), so that nobody decodes it twice."""
     if content_type.startswith("application/json"):
-        return _check_json(raw)
+        return _check_json(raw), None
     if content_type != "application/x-www-form-urlencoded":
-        return f"unsupported content type {content_type or 'none'!r}"
+        return f"unsupported content type {content_type or 'none'!r}", None
     form = parse_qs(raw, keep_blank_values=True)
     if "payload" in form:
-        return _check_payload(form["payload"][0])
+        try:
+            payload = json.loads(form["payload"][0])
+        except ValueError:
+            return "payload is not valid JSON", None
+        problem = _check_payload(payload)
+        return problem, None if problem else payload
     if "command" in form:
         missing = [k for k in ("team_id", "user_id") if not form.get(k, [""])[0]]
-        return f"command without {', '.join(missing)}" if missing else None
+        return (f"command without {', '.join(missing)}" if missing else None), None
     if "ssl_check" in form:
-        return None
-    return "body is neither an event, an interaction nor a command"
+        return None, None
+    return "body is neither an event, an interaction nor a command", None
 
 
 def slack_route(app: AsyncApp, signing_secret: str, inbox: SlackInbox | None = None,
@@ -117,12 +119,12 @@ def slack_route(app: AsyncApp, signing_secret: str, inbox: SlackInbox | None = N
             return _bad(400, "body is not UTF-8")
         if not verifier.is_valid(body=raw, timestamp=timestamp, signature=signature):
             return _bad(401, "invalid signature or stale timestamp")
-        problem = check_shape(raw, request.content_type or "")
+        content_type = request.content_type or ""
+        problem, payload = check_shape(raw, content_type)
         if problem:
             log.warning("malformed Slack request: %s", problem)
             return _bad(400, problem)
-        content_type = request.content_type or ""
-        if inbox is not None and deferrable(raw, content_type):
+        if inbox is not None and payload is not None and deferrable(payload):
             try:
                 await inbox.put(raw, content_type)
             except Exception:  # noqa: BLE001 - not stored: say so, never pretend
