@@ -15,11 +15,13 @@ async def test_the_tick_job_coalesces_missed_runs_and_tolerates_hours_of_delay(u
     world = build_world(uow_factory, clock)
     scheduler = build_scheduler(world.deps)
     scheduler.start(paused=True)
-    (job,) = scheduler.get_jobs()
+    jobs = scheduler.get_jobs()
     scheduler.shutdown(wait=False)
-    assert job.coalesce is True
-    assert job.max_instances == 1
-    assert job.misfire_grace_time >= 3600  # APScheduler's default of 1 s would skip it
+    assert {job.id for job in jobs} == {"onboarding_tick", "recognition_tick"}
+    for job in jobs:
+        assert job.coalesce is True
+        assert job.max_instances == 1
+        assert job.misfire_grace_time >= 3600  # APScheduler's default of 1 s would skip it
 
 
 async def test_two_ticks_at_the_same_moment_queue_each_message_once(
