@@ -8,6 +8,7 @@ from datetime import time
 
 from teamwell.core.pulse import PulseConfig
 from teamwell.core.pulse_schedule import PulseSchedule, parse_weekday
+from teamwell.core.support import DEFAULT_NOTE, SupportResources
 
 
 class PulseSettingError(ValueError):
@@ -54,7 +55,26 @@ def pulse_config(env: Mapping[str, str]) -> PulseConfig:
         return PulseConfig(
             schedule=schedule, min_group_size=minimum,
             comment_minimum=_int(env, "TEAMWELL_COMMENT_MIN_GROUP_SIZE", max(5, minimum)),
-            new_hire_days=_int(env, "TEAMWELL_PULSE_NEW_HIRE_DAYS", 30))
+            new_hire_days=_int(env, "TEAMWELL_PULSE_NEW_HIRE_DAYS", 30),
+            support=support_resources(env))
     except ValueError as exc:
         raise PulseSettingError(f"TEAMWELL_MIN_GROUP_SIZE / TEAMWELL_COMMENT_MIN_GROUP_SIZE / "
                                 f"TEAMWELL_PULSE_NEW_HIRE_DAYS: {exc}") from exc
+
+
+def support_resources(env: Mapping[str, str]) -> SupportResources:
+    """TEAMWELL_SUPPORT_NOTE and TEAMWELL_SUPPORT_LINKS ("Label=address; Label=address")."""
+    note = (env.get("TEAMWELL_SUPPORT_NOTE") or "").strip() or DEFAULT_NOTE
+    links: list[tuple[str, str]] = []
+    for item in (env.get("TEAMWELL_SUPPORT_LINKS") or "").split(";"):
+        if not item.strip():
+            continue
+        label, sep, address = item.partition("=")
+        if not sep or not label.strip() or not address.strip():
+            raise PulseSettingError("TEAMWELL_SUPPORT_LINKS must look like "
+                                    f"'Label=https://example.com; Label=tel:+44...', not {item!r}")
+        if not re.match(r"(https://|http://|tel:|mailto:)", address.strip()):
+            raise PulseSettingError(f"TEAMWELL_SUPPORT_LINKS: {address.strip()!r} must start "
+                                    "with https://, http://, tel: or mailto:")
+        links.append((label.strip(), address.strip()))
+    return SupportResources(note, tuple(links))

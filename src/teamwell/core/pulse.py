@@ -24,6 +24,7 @@ from teamwell.core.anonymity import (
     NO_TEAM as NO_TEAM,
 )
 from teamwell.core.pulse_schedule import NEW_HIRE_DAYS, PulseSchedule
+from teamwell.core.support import SupportResources
 
 # The scope of a round for everyone (also the whole-company reporting group), and the team
 # recorded for answers from people in no team.
@@ -125,6 +126,7 @@ class PulseConfig:
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE
     comment_minimum: int = DEFAULT_MIN_GROUP_SIZE
     new_hire_days: int = NEW_HIRE_DAYS
+    support: SupportResources = field(default_factory=SupportResources)
 
     def __post_init__(self) -> None:
         reporting_minimum(self.min_group_size)

@@ -77,8 +77,11 @@ def record_answer(deps: Deps, workspace_id: str, person_id: str, value: str) -> 
             answered_on=deps.clock.now().astimezone(person.zone).date(), value=answer))
         uow.commit()
     said = "Skipped" if answer is None else f"Saved \u201c{question.scale.label(answer)}\u201d"
-    return (f"{said}. You can change it until {when_local(pulse.closes_at, person.zone)}; "
-            "nobody sees your individual answers.")
+    reply = (f"{said}. You can change it until {when_local(pulse.closes_at, person.zone)}; "
+             "nobody sees your individual answers.")
+    if question.offers_support(answer):
+        reply += "\n\n" + deps.pulse.support.reply()
+    return reply
 
 
 def pulse_comment_form(deps: Deps, workspace_id: str, person_id: str, value: str) -> Form:

@@ -89,6 +89,16 @@ class Question:
     dimension: Dimension
     text: str
     source: str
+    # An answer at or beyond this value (in the dimension's "worse" direction) shows the person
+    # support resources at once; nobody else is told.
+    support_at: int | None = None
+
+    def offers_support(self, value: int | None) -> bool:
+        """True when this answer is severe enough to show the person support resources."""
+        if self.support_at is None or value is None:
+            return False
+        return value <= self.support_at if self.dimension.higher_is_better else (
+            value >= self.support_at)
 
     @property
     def scale(self) -> Scale:
@@ -129,6 +139,7 @@ _TOP = frozenset({"scales", "dimensions", "questions"})
 _SCALE, _SCALE_OPTIONAL = frozenset({"labels"}), frozenset({"low"})
 _DIMENSION = frozenset({"name", "scale", "higher_is_better"})
 _QUESTION = frozenset({"id", "dimension", "text", "source"})
+_QUESTION_OPTIONAL = frozenset({"support_at"})
 
 
 def _scales(data: Raw, where: Where) -> dict[str, Scale]:
@@ -173,7 +184,7 @@ def _dimensions(data: Raw, scales: dict[str, Scale], where: Where) -> dict[str, 
 
 
 def _question(raw: Raw, dimensions: dict[str, Dimension], where: Where) -> Question:
-    where.fields(raw, _QUESTION)
+    where.fields(raw, _QUESTION, _QUESTION_OPTIONAL)
     question_id = check_id(raw["id"], where, "id")
     dim_id = raw["dimension"]
     if not isinstance(dim_id, str) or dim_id not in dimensions:
@@ -187,7 +198,11 @@ def _question(raw: Raw, dimensions: dict[str, Dimension], where: Where) -> Quest
                                   "proprietary; write the item in your own words (for burnout, "
                                   "paraphrase a free instrument such as the CBI or OLBI)")
     source = read_text(raw, "source", where, SOURCE_LIMIT)
-    return Question(question_id, dimensions[dim_id], text, source)
+    scale = dimensions[dim_id].scale
+    support_at = None
+    if "support_at" in raw:
+        support_at = read_int(raw, "support_at", where, scale.low, scale.low, scale.high)
+    return Question(question_id, dimensions[dim_id], text, source, support_at)
 
 
 def _questions(data: Raw, dimensions: dict[str, Dimension], where: Where) -> list[Question]:
