@@ -22,6 +22,8 @@ from teamwell.core.messages import (
     Actions,
     Bold,
     Button,
+    Chart,
+    ChartSeries,
     Context,
     Divider,
     Form,
@@ -38,6 +40,8 @@ from teamwell.core.messages import (
 
 SLACK_IDS = {"p1": "U0001", "p2": "U0002"}
 INJECTION = "<!channel> <!here> <@U999|boss> <http://evil.example|click> & co"
+CHART = Chart("Team pulse", ("W1", "W2", "W3"),
+              (ChartSeries("Workload", (3.0, None, 3.5)),), alt="Workload rose from 3 to 3.5.")
 
 
 def _every_block() -> Message:
@@ -223,3 +227,75 @@ def test_a_form_renders_as_a_valid_slack_modal() -> None:
     assert field["element"] == {"type": "plain_text_input", "action_id": "comment",
                                 "multiline": True, "max_length": 500}
     assert field["hint"]["text"] == "Your manager sees this."
+
+
+def test_a_chart_with_an_uploaded_file_renders_as_an_image_block() -> None:
+    message = Message("Digest", (Header("Weekly digest"), CHART, Divider()))
+
+    _, blocks = render_message(message, SLACK_IDS.get, {CHART: "F0000000001"})
+
+    assert invalid_blocks_reason(blocks) is None
+    assert blocks[1] == {
+        "type": "image", "slack_file": {"id": "F0000000001"},
+        "alt_text": "Workload rose from 3 to 3.5.",
+        "title": {"type": "plain_text", "text": "Team pulse", "emoji": True},
+    }
+
+
+def test_a_chart_without_a_file_renders_as_its_words_so_the_message_still_works() -> None:
+    untitled = Chart("", CHART.x_labels, CHART.series, alt="Only words")
+
+    _, blocks = render_message(Message("Digest", (CHART, untitled)), SLACK_IDS.get)
+
+    assert invalid_blocks_reason(blocks) is None
+    assert [b["type"] for b in blocks] == ["context", "context"]
+    assert blocks[0]["elements"][0]["text"] == "*Team pulse*\nWorkload rose from 3 to 3.5."
+    assert blocks[1]["elements"][0]["text"] == "Only words"
+    # A file for another chart is not this chart's file.
+    _, blocks = render_message(Message("Digest", (untitled,)), SLACK_IDS.get,
+                               {CHART: "F0000000001"})
+    assert blocks[0]["type"] == "context"
+
+
+def test_chart_words_are_escaped_in_mrkdwn_and_clipped_in_the_image_alt_text() -> None:
+    sneaky = Chart(INJECTION, CHART.x_labels, CHART.series, alt=INJECTION * 100)
+
+    _, words = render_message(Message("f", (sneaky,)), SLACK_IDS.get)
+    _, image = render_message(Message("f", (sneaky,)), SLACK_IDS.get, {sneaky: "F1"})
+
+    assert invalid_blocks_reason(words) is None and invalid_blocks_reason(image) is None
+    context = words[0]["elements"][0]["text"]
+    assert "<!" not in context and escape(INJECTION) in context and len(context) <= 3000
+    # alt_text and title are plain text, never parsed by Slack: clipped, not escaped.
+    assert image[0]["alt_text"].startswith(INJECTION) and len(image[0]["alt_text"]) == 2000
+    assert image[0]["title"]["text"] == INJECTION
+
+
+def test_a_chart_with_neither_title_nor_alt_text_still_renders_validly() -> None:
+    blank = Chart(" ", CHART.x_labels, CHART.series, alt="")
+
+    _, words = render_message(Message("f", (blank,)), SLACK_IDS.get)
+    _, image = render_message(Message("f", (blank,)), SLACK_IDS.get, {blank: "F1"})
+
+    assert words == []
+    assert image == [{"type": "image", "slack_file": {"id": "F1"}, "alt_text": "Chart"}]
+    assert invalid_blocks_reason(image) is None
+
+
+def test_an_empty_fallback_can_come_from_a_charts_title() -> None:
+    fallback, _ = render_message(Message("", (Divider(), CHART)), SLACK_IDS.get)
+
+    assert fallback == "Team pulse"
+
+
+def test_the_fake_api_checks_image_blocks_as_slack_does() -> None:
+    good = {"type": "image", "alt_text": "a", "slack_file": {"id": "F1"}}
+
+    assert invalid_blocks_reason([good]) is None
+    assert invalid_blocks_reason([{"type": "image", "alt_text": "a",
+                                   "image_url": "https://x.example/a.png"}]) is None
+    assert invalid_blocks_reason([{**good, "image_url": "https://x.example/a.png"}])
+    assert invalid_blocks_reason([{k: v for k, v in good.items() if k != "slack_file"}])
+    assert invalid_blocks_reason([{**good, "alt_text": ""}])
+    assert invalid_blocks_reason([{**good, "slack_file": {"id": "F1", "url": "https://x"}}])
+    assert invalid_blocks_reason([{**good, "title": {"type": "mrkdwn", "text": "t"}}])

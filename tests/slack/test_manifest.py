@@ -14,7 +14,7 @@ SLACK_CODE = ROOT / "src" / "teamwell" / "bot" / "slack"
 SCHEMA = ROOT.parent / "shared" / "schemas" / "slack-manifest.schema.1.0.0.json"
 # Not the bot's own calls: the fake Web API and the request simulator.
 NOT_APP_CODE = {"fake_api.py", "fake_workspace.py", "fake_views.py", "fake_checks.py",
-                "simulate.py"}
+                "fake_files.py", "simulate.py"}
 
 # Slack's documented bot scope for each Web API method (None: no scope needed).
 METHOD_SCOPES: dict[str, str | tuple[str, ...] | None] = {
@@ -32,6 +32,9 @@ METHOD_SCOPES: dict[str, str | tuple[str, ...] | None] = {
     "views.publish": None,
     "views.open": None,
     "views.update": None,
+    # Chart images, uploaded privately and shown in the message that follows.
+    "files.getUploadURLExternal": "files:write",
+    "files.completeUploadExternal": "files:write",
 }
 # Scopes events need, and scopes implied by what we read.
 EVENT_SCOPES = {"team_join": "users:read", "user_change": "users:read",
@@ -50,7 +53,8 @@ def _code() -> str:
 
 
 def _methods_used(code: str) -> set[str]:
-    found = set(re.findall(r"\.(auth_test|chat_\w+|conversations_\w+|users_\w+|views_\w+)\(", code))
+    found = set(re.findall(
+        r"\.(auth_test|chat_\w+|conversations_\w+|files_\w+|users_\w+|views_\w+)\(", code))
     found |= set(re.findall(r"api_call\(\s*[\"']([\w.]+)[\"']", code))
     return {m.replace("_", ".", 1) if "_" in m else m for m in found}
 

@@ -134,8 +134,33 @@ class LinkList:
     links: tuple[Link, ...]
 
 
-Block = Header | Section | Context | Divider | Actions | LinkList
-BLOCK_TYPES: tuple[type, ...] = (Header, Section, Context, Divider, Actions, LinkList)
+@dataclass(frozen=True, slots=True)
+class ChartSeries:
+    """One line of a chart: a value per x label, None where there is no figure."""
+
+    name: str
+    values: tuple[float | None, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """A line chart of weekly figures, rendered as an image; alt says the same in words."""
+
+    title: str
+    x_labels: tuple[str, ...]
+    series: tuple[ChartSeries, ...]
+    alt: str
+    y_min: float = 1.0
+    y_max: float = 5.0
+
+    def __post_init__(self) -> None:
+        for line in self.series:
+            if len(line.values) != len(self.x_labels):
+                raise ValueError(f"chart series {line.name!r} needs one value per x label")
+
+
+Block = Header | Section | Context | Divider | Actions | LinkList | Chart
+BLOCK_TYPES: tuple[type, ...] = (Header, Section, Context, Divider, Actions, LinkList, Chart)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,13 +223,13 @@ class Form:
 _CODEC: dict[str, type] = {
     cls.__name__: cls
     for cls in (Bold, Mention, Link, Text, Button, Header, Section, Context, Divider, Actions,
-                LinkList, Message, TextField, PeopleField, ChoiceField, Form)
+                LinkList, ChartSeries, Chart, Message, TextField, PeopleField, ChoiceField, Form)
 }
 
 
 def to_json(obj: object) -> Any:
     """Encode a message (or any part of one) as JSON-ready data."""
-    if isinstance(obj, str | int | bool) or obj is None:
+    if isinstance(obj, str | int | float | bool) or obj is None:
         return obj
     if isinstance(obj, tuple):
         return [to_json(item) for item in obj]

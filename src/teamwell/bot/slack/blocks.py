@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from teamwell.bot.slack.mrkdwn import (
@@ -28,7 +28,9 @@ from teamwell.core.actions import ActionId
 from teamwell.core.messages import (
     Actions,
     Block,
+    Bold,
     Button,
+    Chart,
     ChoiceField,
     Context,
     Divider,
@@ -43,8 +45,8 @@ from teamwell.core.messages import (
 )
 
 __all__ = [
-    "ALL_RENDERERS", "BLOCK_RENDERERS", "MentionResolver", "action_pattern", "base_action_id",
-    "escape", "render_blocks", "render_form", "render_message", "render_text",
+    "ALL_RENDERERS", "BLOCK_RENDERERS", "ChartFiles", "MentionResolver", "action_pattern",
+    "base_action_id", "escape", "render_blocks", "render_form", "render_message", "render_text",
 ]
 
 log = logging.getLogger(__name__)
@@ -62,6 +64,10 @@ LABEL_MAX = 2000
 METADATA_MAX = 3000
 OPTION_TEXT_MAX = 75
 OPTIONS_MAX = 100
+IMAGE_TEXT_MAX = 2000  # an image block's alt_text and title
+
+# The Slack file id of each chart's uploaded picture (see uploads.py).
+ChartFiles = Mapping[Chart, str]
 
 _SUFFIX = re.compile(r":\d+$")
 
@@ -94,10 +100,12 @@ def _mrkdwn_object(s: str) -> dict[str, Any]:
 
 
 class _RenderContext:
-    """What block renderers share: the mention resolver and unique action ids."""
+    """What block renderers share: the mention resolver, chart files and unique action ids."""
 
-    def __init__(self, blocks: tuple[Block, ...], mention: MentionResolver) -> None:
+    def __init__(self, blocks: tuple[Block, ...], mention: MentionResolver,
+                 files: ChartFiles | None = None) -> None:
         self.mention = mention
+        self.files = files or {}
         counts = Counter(button.action for button in _buttons(blocks))
         self._repeated = {action for action, n in counts.items() if n > 1}
         self._used: Counter[ActionId] = Counter()
@@ -178,6 +186,23 @@ def _link_list(block: LinkList, ctx: _RenderContext) -> list[SlackBlock]:
     return [{"type": "section", "text": _mrkdwn_object(body)}] if body else []
 
 
+def _chart(block: Chart, ctx: _RenderContext) -> list[SlackBlock]:
+    title, alt = block.title.strip(), block.alt.strip()
+    file_id = ctx.files.get(block)
+    if file_id is None:
+        # Not uploaded (a preview, or Slack refused the file): the words say what it shows.
+        parts: list[str | Bold] = [Bold(title)] if title else []
+        if alt:
+            parts += ["\n", alt] if parts else [alt]
+        body = render_text(Text(tuple(parts)), ctx.mention)
+        return [{"type": "context", "elements": [_mrkdwn_object(body)]}] if parts else []
+    out: SlackBlock = {"type": "image", "slack_file": {"id": file_id},
+                       "alt_text": clip(alt or title or "Chart", IMAGE_TEXT_MAX)}
+    if title:
+        out["title"] = _plain(title, IMAGE_TEXT_MAX)
+    return [out]
+
+
 BlockRenderer = Callable[[Any, _RenderContext], list[SlackBlock]]
 BLOCK_RENDERERS: dict[type, BlockRenderer] = {
     Header: _header,
@@ -186,13 +211,15 @@ BLOCK_RENDERERS: dict[type, BlockRenderer] = {
     Divider: _divider,
     Actions: _actions,
     LinkList: _link_list,
+    Chart: _chart,
 }
 ALL_RENDERERS: dict[type, object] = {**BLOCK_RENDERERS, **INLINE_RENDERERS}
 
 
-def render_blocks(blocks: tuple[Block, ...], mention: MentionResolver) -> list[SlackBlock]:
+def render_blocks(blocks: tuple[Block, ...], mention: MentionResolver,
+                  files: ChartFiles | None = None) -> list[SlackBlock]:
     """Render blocks (a message body or an App Home view) within Slack's 50-block limit."""
-    ctx = _RenderContext(blocks, mention)
+    ctx = _RenderContext(blocks, mention, files)
     out: list[SlackBlock] = []
     for block in blocks:
         out.extend(BLOCK_RENDERERS[type(block)](block, ctx))
@@ -202,18 +229,19 @@ def render_blocks(blocks: tuple[Block, ...], mention: MentionResolver) -> list[S
     return out
 
 
-def render_message(message: Message, mention: MentionResolver) -> tuple[str, list[SlackBlock]]:
-    """Render a message as (escaped fallback text, Block Kit blocks)."""
+def render_message(message: Message, mention: MentionResolver,
+                   files: ChartFiles | None = None) -> tuple[str, list[SlackBlock]]:
+    """Render a message as (escaped fallback text, Block Kit blocks); charts need their files."""
     fallback = message.fallback.strip() or _first_words(message.blocks)
     text = escaped_prefix(fallback, FALLBACK_MAX)
     if len(text) < len(escape(fallback)):
         text = escaped_prefix(fallback, FALLBACK_MAX - len(ELLIPSIS)) + ELLIPSIS
-    return text or ELLIPSIS, render_blocks(message.blocks, mention)
+    return text or ELLIPSIS, render_blocks(message.blocks, mention, files)
 
 
 def _first_words(blocks: tuple[Block, ...]) -> str:
     for block in blocks:
-        if isinstance(block, Header) and block.title.strip():
+        if isinstance(block, Header | Chart) and block.title.strip():
             return block.title
         if isinstance(block, Section | Context) and block.body.plain().strip():
             return block.body.plain()

@@ -1,9 +1,9 @@
 """A local fake of the Slack Web API for tests and the offline demo.
 
 It speaks HTTP on 127.0.0.1 like slack.com/api: JSON, form-encoded and query-string requests,
-Bearer tokens, `ok`/`error` bodies, cursors, 429 with Retry-After. Every call is recorded, and
-faults (rate limits, server errors, lost responses, Slack errors) can be injected per method.
-State lives in this process, so it outlives any client process a test kills.
+Bearer tokens, `ok`/`error` bodies, cursors, 429 with Retry-After, file upload URLs. Every call
+is recorded, and faults (rate limits, server errors, lost responses, Slack errors) can be
+injected per method. State lives in this process and outlives any client process a test kills.
 """
 
 from __future__ import annotations
@@ -22,10 +22,11 @@ from typing import Any
 
 from aiohttp import web
 
+from teamwell.bot.slack.fake_files import UPLOAD, FakeFiles
 from teamwell.bot.slack.fake_workspace import Body, FakeWorkspace, Params, add_system_users
 from teamwell.core.clock import Clock, SystemClock
 
-_JSON_FIELDS = ("blocks", "metadata", "view", "attachments")
+_JSON_FIELDS = ("blocks", "metadata", "view", "attachments", "files")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +66,11 @@ class FakeSlackApi:
             add_system_users(self.workspace)
         for user in users:
             self.workspace.add_user(**user)
+        self.uploads = FakeFiles(self.clock)
+        self.files = self.uploads.files  # file id -> FakeFile (title, data, complete...)
         self.calls: list[ApiCall] = []
         self.base_url = ""
-        self._methods = self.workspace.methods()
+        self._methods = self.uploads.methods(self.workspace.methods())
         self._faults: dict[str, deque[_Fault]] = defaultdict(deque)
         # Tests change state from their own thread while the server's loop answers requests.
         self._lock = threading.Lock()
@@ -139,12 +142,13 @@ class FakeSlackApi:
         """Serve on a free port of 127.0.0.1 and return the base URL (without /api/)."""
         app = web.Application(client_max_size=5_000_000)
         app.router.add_route("*", "/api/{method}", self._handle)
+        app.router.add_post("/upload/{file_id}", self._upload)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.bind(("127.0.0.1", 0))
         await web.SockSite(self._runner, sock).start()
-        self.base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        self.base_url = self.uploads.base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
         return self.base_url
 
     async def stop(self) -> None:
@@ -164,6 +168,17 @@ class FakeSlackApi:
             await asyncio.sleep(self.latency)
         with self._lock:
             return self._answer(method, params, token)
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        # An upload URL: no token (the URL itself is the secret), raw bytes in, text out.
+        params: Params = {"file_id": request.match_info["file_id"], "data": await request.read()}
+        with self._lock:
+            fault = self._take_fault(UPLOAD)
+            if fault is not None:
+                return self._failure(UPLOAD, params, fault, took_effect=False)
+            status, answer = self.uploads.receive(params["file_id"], params["data"])
+            self._record(UPLOAD, params, status, {"text": answer}, status == 200)
+        return web.Response(status=status, text=answer)
 
     def _answer(self, method: str, params: Params, token: str | None) -> web.Response:
         if not token:

@@ -6,7 +6,8 @@ from typing import Any
 
 MESSAGE_BLOCKS_MAX = 50
 VIEW_BLOCKS_MAX = 100
-_LIMITS = {"header": 150, "section": 3000, "context": 3000, "button": 75, "title": 24}
+_LIMITS = {"header": 150, "section": 3000, "context": 3000, "button": 75, "title": 24,
+           "image": 2000}
 _KNOWN = {"header", "section", "context", "divider", "actions", "input", "image", "rich_text"}
 
 
@@ -33,6 +34,20 @@ def _element_error(element: Any, where: str, action_ids: set[str]) -> str | None
         action_ids.add(action_id)
     if element.get("type") == "button":
         return _text_error(element.get("text"), _LIMITS["button"], where, plain_only=True)
+    return None
+
+
+def _image_error(block: dict[str, Any], where: str) -> str | None:
+    alt = block.get("alt_text")
+    if not isinstance(alt, str) or not 1 <= len(alt) <= _LIMITS["image"]:
+        return f"{where}: alt_text must be 1 to {_LIMITS['image']} characters"
+    if ("image_url" in block) == ("slack_file" in block):
+        return f"{where}: an image needs exactly one of image_url and slack_file"
+    ref = block.get("slack_file")
+    if "slack_file" in block and (not isinstance(ref, dict) or ("id" in ref) == ("url" in ref)):
+        return f"{where}: a slack_file needs exactly one of id and url"
+    if "title" in block:
+        return _text_error(block["title"], _LIMITS["image"], f"{where}.title", plain_only=True)
     return None
 
 
@@ -63,6 +78,8 @@ def _block_error(block: Any, where: str, action_ids: set[str]) -> str | None:
         for i, el in enumerate(elements):
             if err := _element_error(el, f"{where}.elements[{i}]", action_ids):
                 return err
+    if kind == "image":
+        return _image_error(block, where)
     if kind == "input" and not isinstance(block.get("element"), dict):
         return f"{where}: an input needs an element"
     return None

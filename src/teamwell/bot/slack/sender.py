@@ -25,6 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from teamwell.bot.slack.addresses import EVENT_TYPE, SlackAddresses
 from teamwell.bot.slack.blocks import render_message
 from teamwell.bot.slack.failures import Failure, Kind, PermanentProblem, backoff, classify
+from teamwell.bot.slack.uploads import ChartUploads, not_ready
 from teamwell.bot.storage.outbox_store import FAILED, SENT, Claimed, OutboxStore, UowFactory
 from teamwell.core.clock import Clock
 from teamwell.core.messages import Message, mentioned_people, message_from_json
@@ -78,6 +79,7 @@ class SlackSender:
         self.client = copy.copy(client)
         self.client.retry_handlers = []
         self.addresses = SlackAddresses(self.store, self.client)
+        self.charts = ChartUploads(self.client)
         self.clock = clock
         self.settings = settings or SenderSettings()
         s = self.settings
@@ -203,7 +205,7 @@ class SlackSender:
             )
             return await self._sent(claim, str(response["channel"]), str(response["ts"])), None
         except Exception as exc:  # noqa: BLE001 - one bad row must not stop the whole outbox
-            failure = classify(exc)
+            failure = not_ready(exc) or classify(exc)
             if failure is None:
                 # A bug or a database hiccup: retried and counted, so that a row that always
                 # breaks ends up failed instead of blocking everything queued after it.
@@ -239,9 +241,11 @@ class SlackSender:
 
     async def _fail(self, claim: Claimed, error: str, in_doubt: bool = False) -> None:
         log.warning("outbox %s (%s) failed for good: %s", claim.id, claim.idempotency_key, error)
+        self.charts.forget(claim.id)
         await asyncio.to_thread(self.store.fail, claim, error, in_doubt)
 
     async def _sent(self, claim: Claimed, channel: str, ts: str) -> bool:
+        self.charts.forget(claim.id)
         recorded = await asyncio.to_thread(self.store.mark_sent, claim, channel, ts,
                                            self.clock.now())
         if not recorded:
@@ -269,4 +273,7 @@ class SlackSender:
     async def _render(self, claim: Claimed, message: Message) -> tuple[str, list[dict[str, object]]]:
         people = mentioned_people(message)
         ids = await asyncio.to_thread(self.store.account_ids, claim.workspace_id, people)
-        return render_message(message, ids.get)
+        # Charts are uploaded first (repeatable, see uploads.py); the post is the one step
+        # that must happen once.
+        files = await self.charts.upload(claim.id, message)
+        return render_message(message, ids.get, files)
