@@ -19,6 +19,7 @@ from teamwell.bot.recognition_settings import (
 )
 from teamwell.core.pulse import PulseConfig
 from teamwell.core.recognition import RecognitionConfig
+from teamwell.core.retention import DEFAULT_COMMENT_DAYS, RetentionConfig
 
 
 class ConfigError(Exception):
@@ -39,6 +40,9 @@ class Settings:
     pulse: PulseConfig = field(default_factory=PulseConfig)
     recognition: RecognitionConfig = field(default_factory=RecognitionConfig)
     values_file: Path | None = None
+    retention: RetentionConfig = field(default_factory=RetentionConfig)
+    # "default" (MiniLM + the committed head), "lexicon", or a Hugging Face model name or path.
+    sentiment_model: str = "default"
 
     def require_slack_http(self) -> None:
         """Check what serving Slack over HTTP needs."""
@@ -114,6 +118,17 @@ def _secret(value: str | None) -> str | None:
     return value
 
 
+def _retention(raw: str | None) -> RetentionConfig:
+    name = "TEAMWELL_COMMENT_RETENTION_DAYS"
+    value = (raw or "").strip() or str(DEFAULT_COMMENT_DAYS)
+    if not value.isascii() or not value.isdigit():
+        raise ConfigError(f"{name} must be a whole number of days, not {value!r}")
+    try:
+        return RetentionConfig(int(value))
+    except ValueError as exc:
+        raise ConfigError(f"{name}: {exc}") from exc
+
+
 def load_settings(env: dict[str, str] | None = None, cwd: Path | None = None) -> Settings:
     """Read settings: the process environment wins over .env in the working directory."""
     cwd = cwd or Path.cwd()
@@ -143,6 +158,8 @@ def load_settings(env: dict[str, str] | None = None, cwd: Path | None = None) ->
     except (PulseSettingError, RecognitionSettingError) as exc:
         raise ConfigError(str(exc)) from exc
     return Settings(
+        retention=_retention(merged.get("TEAMWELL_COMMENT_RETENTION_DAYS")),
+        sentiment_model=(merged.get("TEAMWELL_SENTIMENT_MODEL") or "default").strip(),
         pulse=pulse,
         recognition=recognition,
         values_file=Path(values_file) if values_file else None,

@@ -72,6 +72,7 @@ class CheckIn:
     answered_at: datetime
     score: int | None = None
     comment: str | None = None
+    sentiment: str | None = None  # the comment's sentiment label, once scored
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,9 @@ from teamwell.core.pulse import (
     PulseRound,
 )
 from teamwell.core.recognition_stats import KudosRecord
+from teamwell.core.sentiment import SentimentScore, UnscoredComment
+from teamwell.core.suggestions import Status as SuggestionStatus
+from teamwell.core.suggestions import Suggestion
 
 
 class Workspaces(Protocol):
@@ -347,6 +350,10 @@ class Pulses(Protocol):
         """(team as answered, comment) for the week, in no meaningful order."""
         ...
 
+    def comment_moods(self, workspace_id: str, week: date) -> list[tuple[str, str, bool]]:
+        """(team as answered, sentiment label, stress) of the week's scored comments."""
+        ...
+
 
 class Recognition(Protocol):
     """Kudos given and received, and who wants their manager told."""
@@ -389,6 +396,56 @@ class Recognition(Protocol):
         ...
 
 
+class CommentScores(Protocol):
+    """Sentiment of the comments people addressed to the bot, and retention of their text."""
+
+    def unscored(self, limit: int) -> list[UnscoredComment]:
+        """Comments with text and no score yet, across workspaces."""
+        ...
+
+    def save_score(self, comment: UnscoredComment, score: SentimentScore) -> bool:
+        """Store a score unless the text changed meanwhile; True when stored."""
+        ...
+
+    def forget_text(self, pulse_weeks_before: date, checkins_before: datetime) -> int:
+        """Delete comment text past retention (scores stay); returns how many were deleted."""
+        ...
+
+
+class Digests(Protocol):
+    """Weekly digests sent, and the check-ins they suggested."""
+
+    def mark_sent(self, workspace_id: str, person_id: str, week: date, now: datetime) -> bool:
+        """Record the person's digest for the week; False when it was already sent."""
+        ...
+
+    def add_suggestions(self, suggestions: Sequence[Suggestion]) -> None:
+        """Store suggestions (existing ids are kept as they are)."""
+        ...
+
+    def suggestion(self, workspace_id: str, suggestion_id: str) -> Suggestion | None:
+        """One suggestion, or None."""
+        ...
+
+    def respond(self, workspace_id: str, suggestion_id: str, status: SuggestionStatus,
+                when: datetime, remind_at: datetime | None) -> bool:
+        """Record the manager's answer; False when the suggestion is already done."""
+        ...
+
+    def due_reminders(self, now: datetime, limit: int = 200) -> list[Suggestion]:
+        """Accepted suggestions whose reminder is due, across workspaces."""
+        ...
+
+    def clear_reminder(self, workspace_id: str, suggestion_id: str) -> bool:
+        """Take a due reminder (False when another tick took it)."""
+        ...
+
+    def follow_through(self, workspace_id: str,
+                       manager_id: str | None = None) -> dict[str, dict[str, int]]:
+        """Suggestions per kind and status (one manager's, or everyone's)."""
+        ...
+
+
 class Outbox(Protocol):
     """The durable outbox: adding is part of the caller's transaction."""
 
@@ -418,6 +475,8 @@ class UnitOfWork(Protocol):
     onboardings: Onboardings
     pulses: Pulses
     recognition: Recognition
+    comment_scores: CommentScores
+    digests: Digests
     outbox: Outbox
     events: Events
 

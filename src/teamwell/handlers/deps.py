@@ -9,6 +9,7 @@ from teamwell.core.clock import Clock
 from teamwell.core.ports import UnitOfWorkFactory
 from teamwell.core.pulse import PulseConfig
 from teamwell.core.recognition import RecognitionConfig
+from teamwell.core.retention import RetentionConfig
 from teamwell.surveys.pulse_bank import QuestionBank, load_bank
 from teamwell.surveys.values import CompanyValues, load_values
 
@@ -27,3 +28,4 @@ class Deps:
     questions: QuestionBank = field(default_factory=load_bank)
     recognition: RecognitionConfig = field(default_factory=RecognitionConfig)
     values: CompanyValues = field(default_factory=load_values)
+    retention: RetentionConfig = field(default_factory=RetentionConfig)

@@ -231,7 +231,7 @@ class SqlOnboardings:
         if c.score is not None:
             values["score"] = c.score
         if c.comment is not None:
-            values["comment"] = c.comment
+            values.update(comment=c.comment, sentiment=None, sentiment_label=None, stress=None)
         changed = update(CheckInRow).where(
             CheckInRow.workspace_id == workspace_id, CheckInRow.onboarding_id == c.onboarding_id,
             CheckInRow.step_id == c.step_id,
@@ -252,7 +252,8 @@ class SqlOnboardings:
             CheckInRow.workspace_id == workspace_id, CheckInRow.onboarding_id == onboarding_id
         ).order_by(CheckInRow.answered_at)
         return [CheckIn(onboarding_id=r.onboarding_id, step_id=r.step_id,
-                        answered_at=r.answered_at, score=r.score, comment=r.comment)
+                        answered_at=r.answered_at, score=r.score, comment=r.comment,
+                        sentiment=r.sentiment_label)
                 for r in self.s.scalars(q)]
 
     def add_help_request(self, workspace_id: str, request: HelpRequest) -> bool:

@@ -91,5 +91,14 @@ class PulseFigureQueries:
         """(team as answered, comment) for the week, in no meaningful order."""
         c = PulseCommentRow
         q = select(c.team_id, c.body).where(
-            c.workspace_id == workspace_id, c.round_id.in_(self._round_ids(workspace_id, week)))
+            c.workspace_id == workspace_id, c.round_id.in_(self._round_ids(workspace_id, week)),
+            c.body.is_not(None))
         return [(str(t), str(b)) for t, b in self.s.execute(q)]
+
+    def comment_moods(self, workspace_id: str, week: date) -> list[tuple[str, str, bool]]:
+        """(team as answered, sentiment label, stress) of the week's scored comments."""
+        c = PulseCommentRow
+        q = select(c.team_id, c.sentiment_label, c.stress).where(
+            c.workspace_id == workspace_id, c.round_id.in_(self._round_ids(workspace_id, week)),
+            c.sentiment_label.is_not(None))
+        return [(str(t), str(label), bool(stress)) for t, label, stress in self.s.execute(q)]

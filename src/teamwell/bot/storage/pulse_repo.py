@@ -215,7 +215,10 @@ class SqlPulses(PulseFigureQueries):
     ) -> None:
         """Store a comment; a new one from the same token replaces the old."""
         upsert(self.s, PulseCommentRow, {"workspace_id": workspace_id, "round_id": round_id,
-                                         "token": token, "team_id": team_id, "body": body})
+                                         "token": token, "team_id": team_id, "body": body,
+                                         # A new text needs a new score.
+                                         "sentiment": None, "sentiment_label": None,
+                                         "stress": None})
 
     def comment_of(self, workspace_id: str, round_id: str, token: str) -> str | None:
         """One token's comment in a round, or None."""

@@ -145,6 +145,10 @@ class CheckInRow(Base):
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
     score: Mapped[int | None]
     comment: Mapped[str | None] = mapped_column(Text)
+    # The comment's sentiment, kept after the text itself is deleted (retention).
+    sentiment: Mapped[float | None]
+    sentiment_label: Mapped[str | None] = mapped_column(String(8))
+    stress: Mapped[bool | None]
 
 
 class HelpRequestRow(Base):
@@ -261,7 +265,11 @@ class PulseCommentRow(Base):
     round_id: Mapped[str] = mapped_column(ID, primary_key=True)
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
     team_id: Mapped[str] = mapped_column(ID)
-    body: Mapped[str] = mapped_column(Text)
+    # None once the retention period has passed; the score stays for the aggregates.
+    body: Mapped[str | None] = mapped_column(Text)
+    sentiment: Mapped[float | None]
+    sentiment_label: Mapped[str | None] = mapped_column(String(8))
+    stress: Mapped[bool | None]
     __table_args__ = ({"sqlite_with_rowid": False},)
 
 
@@ -335,3 +343,36 @@ class CelebrationSentRow(Base):
     workspace_id: Mapped[str] = mapped_column(ID, primary_key=True)
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DigestSentRow(Base):
+    """One weekly digest per person and week: a tick that fires twice sends nothing twice."""
+
+    __tablename__ = "digests_sent"
+    workspace_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    person_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    week: Mapped[date] = mapped_column(primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SuggestionRow(Base):
+    """A suggested check-in and what the manager did with it (follow-through per kind)."""
+
+    __tablename__ = "digest_suggestions"
+    workspace_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    manager_id: Mapped[str] = mapped_column(ID)
+    week: Mapped[date]
+    kind: Mapped[str] = mapped_column(String(32))
+    target_kind: Mapped[str] = mapped_column(String(8))
+    target_id: Mapped[str] = mapped_column(ID)
+    topic: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    starter: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    __table_args__ = (
+        Index("ix_digest_suggestions_manager", "workspace_id", "manager_id", "week"),
+        Index("ix_digest_suggestions_remind", "status", "remind_at"),
+    )

@@ -7,6 +7,8 @@ from types import TracebackType
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from teamwell.bot.storage.comment_scores_repo import SqlCommentScores
+from teamwell.bot.storage.digest_repo import SqlDigests
 from teamwell.bot.storage.engine import make_session_factory
 from teamwell.bot.storage.onboarding_repo import SqlOnboardings
 from teamwell.bot.storage.pulse_repo import SqlPulses
@@ -14,6 +16,8 @@ from teamwell.bot.storage.purge import run_after_commit
 from teamwell.bot.storage.recognition_repo import SqlRecognition
 from teamwell.bot.storage.repos import SqlEvents, SqlOutbox, SqlPeople, SqlTeams, SqlWorkspaces
 from teamwell.core.ports import (
+    CommentScores,
+    Digests,
     Events,
     Onboardings,
     Outbox,
@@ -41,6 +45,8 @@ class SqlUnitOfWork:
         self.onboardings: Onboardings = SqlOnboardings(self.session)
         self.pulses: Pulses = SqlPulses(self.session)
         self.recognition: Recognition = SqlRecognition(self.session)
+        self.comment_scores: CommentScores = SqlCommentScores(self.session)
+        self.digests: Digests = SqlDigests(self.session)
         self.outbox: Outbox = SqlOutbox(self.session)
         self.events: Events = SqlEvents(self.session)
         return self
