@@ -7,17 +7,19 @@ import asyncio
 from teamwell.bot.scheduler import build_scheduler, onboarding_tick
 from teamwell.bot.storage.uow import SqlUnitOfWorkFactory
 from teamwell.core.clock import FakeClock
+from tests.digest.digest_world import KeywordModel
 from tests.handlers.onboarding_world import FRIDAY, build_world, utc
 
 
 async def test_the_tick_job_coalesces_missed_runs_and_tolerates_hours_of_delay(uow_factory: SqlUnitOfWorkFactory,
                                                          clock: FakeClock) -> None:
     world = build_world(uow_factory, clock)
-    scheduler = build_scheduler(world.deps)
+    scheduler = build_scheduler(world.deps, sentiment=KeywordModel())
     scheduler.start(paused=True)
     jobs = scheduler.get_jobs()
     scheduler.shutdown(wait=False)
-    assert {job.id for job in jobs} == {"onboarding_tick", "recognition_tick"}
+    assert {job.id for job in jobs} == {"onboarding_tick", "recognition_tick", "digest_tick",
+                                        "sentiment_tick", "retention"}
     for job in jobs:
         assert job.coalesce is True
         assert job.max_instances == 1

@@ -47,6 +47,7 @@ from teamwell.core.clock import FakeClock
 from teamwell.core.pulse import RoundStatus
 from teamwell.core.pulse_rotation import week_monday
 from teamwell.handlers.deps import Deps
+from teamwell.handlers.digest import send_due_digests
 from teamwell.handlers.onboarding import run_due_steps, send_due_reminders
 from teamwell.handlers.people import import_people
 
@@ -159,6 +160,7 @@ async def _demo(tmp: Path, days: int, out: TextIO | None) -> int:
                 await asyncio.to_thread(run_due_steps, wired.deps)
                 await asyncio.to_thread(send_due_reminders, wired.deps)
                 closed = await pulse_tick(wired.deps)
+                await asyncio.to_thread(send_due_digests, wired.deps)
                 await sender.drain()
                 transcript.flush()
                 pending = await _press_due(session, endpoint, secret, api, clock, pending,

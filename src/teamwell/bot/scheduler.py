@@ -13,17 +13,22 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from teamwell.bot.slack.directory import sync_workspace_users
 from teamwell.bot.slack.identity import slack_workspace
+from teamwell.core.sentiment import SentimentModel
 from teamwell.handlers.celebrations import send_due_celebrations
+from teamwell.handlers.comment_scoring import forget_old_comment_text, score_pending_comments
 from teamwell.handlers.deps import Deps
+from teamwell.handlers.digest import send_due_digests
 from teamwell.handlers.onboarding import due_steps_left, run_due_steps, send_due_reminders
 from teamwell.handlers.pulse_delivery import send_due_invites, send_due_pulse_reminders
 from teamwell.handlers.pulse_rounds import close_due_rounds, open_weekly_rounds
 from teamwell.handlers.recognition import send_recognition_prompts
+from teamwell.handlers.suggestion_actions import send_due_suggestion_reminders
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 60
 RECOGNITION_MINUTES = 15
 MAX_BATCHES = 20  # per tick; what is left waits a minute
+SENTIMENT_MINUTES = 5
 
 
 async def onboarding_tick(deps: Deps) -> int:
@@ -79,6 +84,40 @@ async def recognition_tick(deps: Deps) -> None:
         log.info("recognition tick interrupted by shutdown")
 
 
+async def digest_tick(deps: Deps) -> None:
+    """Weekly digests (Monday 09:00 local) and reminders of check-ins managers took on."""
+    try:
+        sent = await asyncio.to_thread(send_due_digests, deps)
+        reminded = await asyncio.to_thread(send_due_suggestion_reminders, deps)
+        if sent or reminded:
+            log.info("digest tick: %d digests, %d check-in reminders queued", sent, reminded)
+    except asyncio.CancelledError:
+        log.info("digest tick interrupted by shutdown")
+
+
+async def sentiment_tick(deps: Deps, model: SentimentModel) -> int:
+    """Score new comments in batches, in a worker thread (a neural network is slow)."""
+    scored = 0
+    try:
+        for _ in range(MAX_BATCHES):
+            batch = await asyncio.to_thread(score_pending_comments, deps, model)
+            scored += batch
+            if not batch:
+                break
+    except asyncio.CancelledError:
+        log.info("sentiment tick interrupted by shutdown")
+    return scored
+
+
+async def retention_job(deps: Deps) -> None:
+    """Nightly: delete comment text past its retention period (scores stay)."""
+    try:
+        deleted = await asyncio.to_thread(forget_old_comment_text, deps)
+        log.info("retention: %d comment texts deleted", deleted)
+    except asyncio.CancelledError:
+        log.info("retention job interrupted by shutdown")
+
+
 async def directory_sync(deps: Deps, client: AsyncWebClient) -> int:
     """Refresh the directory from Slack's users.list for the bot token's workspace."""
     try:
@@ -99,7 +138,8 @@ async def directory_sync(deps: Deps, client: AsyncWebClient) -> int:
 
 
 def build_scheduler(deps: Deps, tick_seconds: int = TICK_SECONDS,
-                    client: AsyncWebClient | None = None) -> AsyncIOScheduler:
+                    client: AsyncWebClient | None = None,
+                    sentiment: SentimentModel | None = None) -> AsyncIOScheduler:
     """An in-memory scheduler (nothing pickled); state lives in the database, not in jobs."""
     scheduler = AsyncIOScheduler(
         timezone=UTC,
@@ -114,6 +154,13 @@ def build_scheduler(deps: Deps, tick_seconds: int = TICK_SECONDS,
                       id="onboarding_tick", next_run_time=deps.clock.now())
     scheduler.add_job(recognition_tick, "interval", minutes=RECOGNITION_MINUTES, args=[deps],
                       id="recognition_tick", next_run_time=deps.clock.now())
+    scheduler.add_job(digest_tick, "interval", minutes=RECOGNITION_MINUTES, args=[deps],
+                      id="digest_tick", next_run_time=deps.clock.now())
+    if sentiment is not None:
+        scheduler.add_job(sentiment_tick, "interval", minutes=SENTIMENT_MINUTES,
+                          args=[deps, sentiment], id="sentiment_tick",
+                          next_run_time=deps.clock.now())
+    scheduler.add_job(retention_job, "cron", hour=3, minute=30, args=[deps], id="retention")
     if client is not None:
         # At start and daily: team_join and user_change keep it current in between.
         scheduler.add_job(directory_sync, "interval", hours=24, args=[deps, client],

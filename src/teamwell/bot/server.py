@@ -38,7 +38,8 @@ class Background:
 
     async def start(self) -> None:
         """Start ticking, delivering and handling stored clicks."""
-        self.scheduler = build_scheduler(self.wired.deps, client=self.client)
+        self.scheduler = build_scheduler(self.wired.deps, client=self.client,
+                                         sentiment=self.wired.sentiment)
         self.scheduler.start()
         sender = SlackSender(self.wired.deps.uow, self.client, self.wired.deps.clock)
         self.tasks.append(asyncio.ensure_future(sender.run(self.stop)))

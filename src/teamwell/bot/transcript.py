@@ -6,7 +6,7 @@ import html
 import re
 from typing import Any
 
-from teamwell.core.messages import Context, Divider, Header, Message, Section
+from teamwell.core.messages import Actions, Chart, Context, Divider, Header, Message, Section
 
 _MENTION = re.compile(r"<@([A-Z0-9]+)>")
 _LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
@@ -44,6 +44,9 @@ def blocks_to_lines(blocks: list[dict[str, Any]], names: dict[str, str]) -> list
         elif kind == "actions":
             buttons = [f"[{_text_of(e.get('text'), names)}]" for e in block.get("elements", [])]
             lines.append(" ".join(buttons))
+        elif kind == "image":
+            file_id = (block.get("slack_file") or {}).get("id", "")
+            lines.append(f"[image {file_id}: {block.get('alt_text', '')}]")
     return lines
 
 
@@ -58,4 +61,8 @@ def plain_lines(message: Message, names: dict[str, str] | None = None) -> list[s
                          for line in block.body.plain(names).splitlines())
         elif isinstance(block, Divider):
             lines.append("-" * 20)
+        elif isinstance(block, Chart):
+            lines.append(f"[chart: {block.title}] {block.alt}")
+        elif isinstance(block, Actions):
+            lines.append("  " + "  ".join(f"[{b.label}]" for b in block.buttons))
     return lines

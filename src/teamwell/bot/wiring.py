@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -17,9 +18,30 @@ from teamwell.bot.recognition_settings import company_values
 from teamwell.bot.storage.engine import make_engine
 from teamwell.bot.storage.uow import SqlUnitOfWorkFactory
 from teamwell.core.clock import Clock, SystemClock
+from teamwell.core.sentiment import SentimentModel, SentimentScore
 from teamwell.handlers.deps import Deps
 from teamwell.surveys.onboarding import load_library
 from teamwell.surveys.pulse_bank import load_bank
+
+
+class LazySentiment:
+    """The configured sentiment model, loaded on first use (seconds of work), in the worker
+    thread that needs it rather than at start-up or on the event loop."""
+
+    def __init__(self, setting: str) -> None:
+        self.name = setting
+        self._model: SentimentModel | None = None
+        self._lock = threading.Lock()
+
+    def score(self, texts: Sequence[str]) -> list[SentimentScore]:
+        """Score texts with the configured model."""
+        with self._lock:
+            if self._model is None:
+                from teamwell.bot.sentiment import load_sentiment_model
+
+                self._model = load_sentiment_model({"TEAMWELL_SENTIMENT_MODEL": self.name})
+                self.name = self._model.name
+        return self._model.score(texts)
 
 
 @dataclass
@@ -29,6 +51,7 @@ class Wired:
     settings: Settings
     engine: Engine
     deps: Deps
+    sentiment: SentimentModel
 
 
 def wire(settings: Settings, clock: Clock | None = None) -> Wired:
@@ -42,8 +65,10 @@ def wire(settings: Settings, clock: Clock | None = None) -> Wired:
         questions=load_bank(),
         recognition=settings.recognition,
         values=company_values(settings.values_file),
+        retention=settings.retention,
     )
-    return Wired(settings=settings, engine=engine, deps=deps)
+    return Wired(settings=settings, engine=engine, deps=deps,
+                 sentiment=LazySentiment(settings.sentiment_model))
 
 
 def slack_client(settings: Settings) -> AsyncWebClient:

@@ -21,6 +21,10 @@ class ActionId(StrEnum):
     KUDOS_OPEN = "tw_kudos_open"
     KUDOS_SUBMIT = "tw_kudos_submit"
     RECOGNITION_CHOICE = "tw_recognition_choice"
+    DIGEST_DO = "tw_digest_do"
+    DIGEST_LATER = "tw_digest_later"
+    DIGEST_NOT_USEFUL = "tw_digest_not_useful"
+    DIGEST_DONE = "tw_digest_done"
 
 
 def pack(*parts: str) -> str:

@@ -16,7 +16,7 @@ from teamwell.bot.slack.home import publish_home
 from teamwell.core.actions import ActionId
 from teamwell.core.errors import InvalidInput, TeamwellError
 from teamwell.core.messages import Form, Message
-from teamwell.handlers import onboarding, pulse_answers, recognition
+from teamwell.handlers import onboarding, pulse_answers, recognition, suggestion_actions
 from teamwell.handlers.commands import command_reply
 from teamwell.handlers.deps import Deps
 
@@ -41,6 +41,10 @@ BUTTONS: dict[ActionId, ButtonHandler] = {
     ActionId.PULSE_OPT_OUT: _participation(False),
     ActionId.PULSE_OPT_IN: _participation(True),
     ActionId.RECOGNITION_CHOICE: recognition.set_recognition_choice,
+    ActionId.DIGEST_DO: suggestion_actions.accept_suggestion,
+    ActionId.DIGEST_LATER: suggestion_actions.defer_suggestion,
+    ActionId.DIGEST_NOT_USEFUL: suggestion_actions.dismiss_suggestion,
+    ActionId.DIGEST_DONE: suggestion_actions.complete_suggestion,
 }
 # A button that opens a form, and the callback of the form it opens.
 FORMS: dict[ActionId, tuple[FormOpener, ActionId, FormRecorder]] = {
