@@ -93,10 +93,11 @@ class DigestWorld:
         while score_pending_comments(self.deps, KeywordModel()):
             pass
 
-    def monday_nine(self, week: int) -> None:
-        """Move to Monday 09:00 UTC (London in winter) of a later week."""
+    def monday_nine(self, week: int, minutes: int = 0) -> None:
+        """Move to Monday 09:00 UTC (London in winter) of a later week, give or take minutes."""
         self.clock.set(datetime.combine(week_monday((self.start + timedelta(weeks=week)).date()),
-                                        datetime.min.time(), tzinfo=UTC) + timedelta(hours=9))
+                                        datetime.min.time(), tzinfo=UTC)
+                       + timedelta(hours=9, minutes=minutes))
 
 
 def declining(week: int, dimension: str, in_platform: bool, index: int) -> int:

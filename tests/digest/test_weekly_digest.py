@@ -154,6 +154,6 @@ def test_a_new_hires_low_check_in_becomes_a_one_to_one_suggestion_for_their_mana
 
     text = _text(message)
     assert "How Noa's first weeks are going" in text
-    assert "answered 2/5 at the day 7 check-in (shared with you as their manager)" in text
+    assert "Answered 2/5 at the day 7 check-in (shared with you as their manager)" in text
     assert "noa" in mentioned_people(message)
     assert "New hires:" in text and "tasks done" in text

@@ -191,7 +191,9 @@ def chart_for(name: str, weeks: Sequence[date],
     lines = []
     for series_name, values in series:
         known = [(w, v) for w, v in zip(weeks, values, strict=True) if v is not None]
-        if known:
+        if len(known) == 1:
+            lines.append(f"{series_name} {known[0][1]:.1f} ({known[0][0]:%-d %b})")
+        elif known:
             lines.append(f"{series_name} from {known[0][1]:.1f} ({known[0][0]:%-d %b}) to "
                          f"{known[-1][1]:.1f} ({known[-1][0]:%-d %b})")
     return Chart(f"{name}: the last {len(weeks)} weeks", labels,

@@ -131,7 +131,8 @@ def team_participation(team_id: str, team_name: str, before: float, now: float) 
 def new_hire_checkin(person_id: str, name: str, step: str, score: int, scale_top: int,
                      negative_comment: bool) -> Candidate:
     """A one-to-one with a new hire who shared a low check-in with their manager."""
-    said = f"{name} answered {score}/{scale_top} at the {step} check-in"
+    # The digest puts a mention of the person first, so the reason does not repeat the name.
+    said = f"Answered {score}/{scale_top} at the {step} check-in"
     said += " and left a comment that reads as worried" if negative_comment else ""
     return Candidate(Kind.NEW_HIRE_CHECKIN, PERSON, person_id, f"How {name}'s first weeks are going",
                      said + " (shared with you as their manager).",
@@ -142,7 +143,7 @@ def new_hire_checkin(person_id: str, name: str, step: str, score: int, scale_top
 def recognition_gap(person_id: str, name: str, weeks: int) -> Candidate:
     """Thank someone whose work has not been recognised for a while."""
     return Candidate(Kind.RECOGNITION_GAP, PERSON, person_id, f"Recognise {name}",
-                     f"{name} has received no kudos in {weeks} weeks.",
+                     f"No kudos received in {weeks} weeks.",
                      "Tell them about one specific thing they did recently that made a "
                      "difference, and why it mattered.", 5)
 

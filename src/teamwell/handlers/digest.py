@@ -45,6 +45,7 @@ from teamwell.handlers.onboarding_context import progress_of
 from teamwell.handlers.pulse_results import latest_closed_week
 
 SEND_AT = time(9, 0)
+CATCH_UP = (1, 2)  # Tuesday, Wednesday
 CHART_DIMENSIONS = ("workload", "energy", "wellbeing")
 WORSE_BY = 0.4  # a dimension that moved this far the wrong way is worth a conversation
 PARTICIPATION_DROP = 0.2
@@ -68,7 +69,9 @@ def digest_week(now: datetime, person: Person) -> date:
 
 def _due(now: datetime, person: Person) -> bool:
     local = now.astimezone(person.zone)
-    return local.weekday() > 0 or local.time() >= SEND_AT
+    # Monday from 09:00; a digest missed while the bot was down still goes on Tuesday or
+    # Wednesday, after that it waits for next week rather than arrive stale.
+    return (local.weekday() == 0 and local.time() >= SEND_AT) or local.weekday() in CATCH_UP
 
 
 def _section(deps: Deps, window: Window, group_id: str, name: str,
@@ -226,7 +229,10 @@ def send_due_digests(deps: Deps, force: bool = False, only: str | None = None) -
                        and (only is None or p.id == only)]
             if not readers:
                 continue
-            window = load_window(deps, uow, ws, latest_closed_week(uow, ws, now.date()))
+            latest = latest_closed_week(uow, ws, now.date())
+            if latest is None:
+                continue  # nothing to report until the first pulse round has closed
+            window = load_window(deps, uow, ws, latest)
             records = uow.recognition.kudos_records(ws, now - timedelta(weeks=QUIET_WEEKS + 1))
             for reader in readers:
                 week = digest_week(now, reader)
