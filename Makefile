@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: demo test lint typecheck pytest install install-dev bench bench-pulse clean
+.PHONY: demo test lint typecheck pytest install install-dev bench bench-pulse bench-sentiment clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -13,8 +13,9 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
+# The tests load the real sentiment model offline, so they need the ml extra (torch 2.13.0 CPU).
 $(VENV)/.installed-dev: $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -e ".[dev,ml]"
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -39,6 +40,9 @@ bench: $(VENV)/.installed-dev
 
 bench-pulse: $(VENV)/.installed-dev
 	$(BIN)/python bench/pulse_scale.py
+
+bench-sentiment: $(VENV)/.installed-dev
+	$(BIN)/python bench/sentiment.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
