@@ -50,7 +50,8 @@ def test_database_inspection_finds_no_column_naming_a_person(world: PulseWorld) 
 
     assert columns["pulse_answers"] == ["workspace_id", "round_id", "token", "question_id",
                                         "dimension", "team_id", "answered_on", "value"]
-    assert columns["pulse_comments"] == ["workspace_id", "round_id", "token", "team_id", "body"]
+    assert columns["pulse_comments"] == ["workspace_id", "round_id", "token", "team_id", "body",
+                                         "sentiment", "sentiment_label", "stress"]
     assert isinstance(Base.metadata.tables["pulse_answers"].c.answered_on.type, Date)
 
 
