@@ -6,7 +6,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY src ./src
-RUN pip install --no-cache-dir . && useradd --create-home --uid 10001 teamwell \
+# The ml extra brings the default sentiment model (torch CPU, ~200 MB); the index pin keeps pip
+# from pulling a CUDA build. Build with --build-arg ML=0 for the lexicon model only.
+ARG ML=1
+RUN if [ "$ML" = "1" ]; then \
+      pip install --no-cache-dir --index-url https://download.pytorch.org/whl/cpu torch==2.13.0 \
+      && pip install --no-cache-dir ".[ml]"; \
+    else pip install --no-cache-dir .; fi \
+    && useradd --create-home --uid 10001 teamwell \
     && mkdir /data && chown teamwell /data
 USER teamwell
 VOLUME ["/data"]
