@@ -67,10 +67,11 @@ def _parser() -> argparse.ArgumentParser:
     for cmd in (fair, board):
         cmd.add_argument("--slack-team", help="Slack team id (default: from the bot token)")
 
-    from teamwell.bot import digest_cli, simulate_cli
+    from teamwell.bot import digest_cli, model_cli, simulate_cli
 
     digest_cli.add_parser(sub)
     simulate_cli.add_parser(sub)
+    model_cli.add_parsers(sub)
 
     demo = sub.add_parser("demo", help="an offline simulated workspace with a transcript")
     demo.add_argument("--days", type=int, default=15, help="how many days to simulate")
@@ -103,14 +104,15 @@ def _pulse_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
-    from teamwell.bot import commands, digest_cli, kudos_cli, pulse_cli, simulate_cli
+    from teamwell.bot import commands, digest_cli, kudos_cli, model_cli, pulse_cli, simulate_cli
 
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "serve": commands.serve, "worker": commands.worker, "db": commands.db,
         "people": commands.people, "onboarding": commands.onboarding,
         "outbox": commands.outbox, "demo": commands.demo, "pulse": pulse_cli.pulse,
         "kudos": kudos_cli.kudos, "digest": digest_cli.digest,
-        "simulate": simulate_cli.simulate,
+        "simulate": simulate_cli.simulate, "model": model_cli.model,
+        "sentiment": model_cli.sentiment,
     }
     try:
         settings = load_settings()
