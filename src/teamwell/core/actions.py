@@ -27,6 +27,12 @@ class ActionId(StrEnum):
     DIGEST_DONE = "tw_digest_done"
 
 
+# Buttons whose click opens a form (a Slack modal, a Teams task module) rather than acting.
+OPENS_FORM: frozenset[ActionId] = frozenset({
+    ActionId.CHECKIN_COMMENT, ActionId.PULSE_COMMENT, ActionId.KUDOS_OPEN,
+})
+
+
 def pack(*parts: str) -> str:
     """Join value parts for a button value; parts must not contain '|'."""
     for part in parts:

@@ -26,9 +26,9 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 
 from teamwell.bot.slack.blocks import base_action_id
-from teamwell.bot.slack.listeners_actions import BUTTONS
 from teamwell.bot.storage.inbox_store import MAX_ATTEMPTS, InboxItem, InboxStore
 from teamwell.core.clock import Clock
+from teamwell.handlers.interactions import BUTTONS
 
 log = logging.getLogger(__name__)
 DEFERRED = frozenset(action.value for action in BUTTONS)

@@ -13,46 +13,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from teamwell.bot.slack.blocks import action_pattern, render_form, render_message
 from teamwell.bot.slack.context import SlackEdge, channel_id_of, user_id_of
 from teamwell.bot.slack.home import publish_home
-from teamwell.core.actions import ActionId
 from teamwell.core.errors import InvalidInput, TeamwellError
-from teamwell.core.messages import Form, Message
-from teamwell.handlers import onboarding, pulse_answers, recognition, suggestion_actions
+from teamwell.core.messages import Message
 from teamwell.handlers.commands import command_reply
-from teamwell.handlers.deps import Deps
+from teamwell.handlers.interactions import BUTTONS, FORMS, ButtonHandler, FormOpener, FormRecorder
 
 log = logging.getLogger(__name__)
-ButtonHandler = Callable[[Deps, str, str, str], str]
-
-FormOpener = Callable[[Deps, str, str, str], Form]
-FormRecorder = Callable[[Deps, str, str, str, str], object]
-
-
-def _participation(take_part: bool) -> ButtonHandler:
-    def handler(deps: Deps, ws: str, person_id: str, _value: str) -> str:
-        return pulse_answers.set_pulse_participation(deps, ws, person_id, take_part)
-    return handler
-
-
-BUTTONS: dict[ActionId, ButtonHandler] = {
-    ActionId.TASK_DONE: onboarding.complete_task,
-    ActionId.CHECKIN_SCORE: onboarding.record_checkin_score,
-    ActionId.NEED_HELP: onboarding.request_help,
-    ActionId.PULSE_ANSWER: pulse_answers.record_answer,
-    ActionId.PULSE_OPT_OUT: _participation(False),
-    ActionId.PULSE_OPT_IN: _participation(True),
-    ActionId.RECOGNITION_CHOICE: recognition.set_recognition_choice,
-    ActionId.DIGEST_DO: suggestion_actions.accept_suggestion,
-    ActionId.DIGEST_LATER: suggestion_actions.defer_suggestion,
-    ActionId.DIGEST_NOT_USEFUL: suggestion_actions.dismiss_suggestion,
-    ActionId.DIGEST_DONE: suggestion_actions.complete_suggestion,
-}
-# A button that opens a form, and the callback of the form it opens.
-FORMS: dict[ActionId, tuple[FormOpener, ActionId, FormRecorder]] = {
-    ActionId.CHECKIN_COMMENT: (onboarding.checkin_comment_form,
-                               ActionId.CHECKIN_COMMENT_SUBMIT, onboarding.record_checkin_comment),
-    ActionId.PULSE_COMMENT: (pulse_answers.pulse_comment_form,
-                             ActionId.PULSE_COMMENT_SUBMIT, pulse_answers.record_pulse_comment),
-}
 
 
 def register_actions(app: AsyncApp, edge: SlackEdge) -> None:
