@@ -17,6 +17,7 @@ from teamwell.bot.recognition_settings import (
     company_values,
     recognition_config,
 )
+from teamwell.bot.teams.settings import TeamsConfig, TeamsSettingError, teams_config
 from teamwell.core.pulse import PulseConfig
 from teamwell.core.recognition import RecognitionConfig
 from teamwell.core.retention import DEFAULT_COMMENT_DAYS, RetentionConfig
@@ -43,6 +44,7 @@ class Settings:
     retention: RetentionConfig = field(default_factory=RetentionConfig)
     # "default" (MiniLM + the committed head), "lexicon", or a Hugging Face model name or path.
     sentiment_model: str = "default"
+    teams: TeamsConfig = field(default_factory=TeamsConfig)
 
     def require_slack_http(self) -> None:
         """Check what serving Slack over HTTP needs."""
@@ -155,9 +157,11 @@ def load_settings(env: dict[str, str] | None = None, cwd: Path | None = None) ->
         recognition = recognition_config(merged)
         if values_file:
             company_values(Path(values_file))  # refuse a broken file at start-up, not later
-    except (PulseSettingError, RecognitionSettingError) as exc:
+        teams = teams_config(merged)
+    except (PulseSettingError, RecognitionSettingError, TeamsSettingError) as exc:
         raise ConfigError(str(exc)) from exc
     return Settings(
+        teams=teams,
         retention=_retention(merged.get("TEAMWELL_COMMENT_RETENTION_DAYS")),
         sentiment_model=(merged.get("TEAMWELL_SENTIMENT_MODEL") or "default").strip(),
         pulse=pulse,

@@ -56,8 +56,9 @@ class Recipient:
     person_id: str
     active: bool
     email: str | None
-    slack_user_id: str | None
+    slack_user_id: str | None  # the person's user id on this store's platform
     conversation_id: str | None
+    conversation_ref: str | None = None  # Teams: the serialized ConversationReference
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +223,8 @@ class OutboxStore:
                 PersonAccountRow.platform == self.platform)).first()
             return Recipient(person_id, person.active, person.email,
                              account.external_id if account else None,
-                             account.conversation_id if account else None)
+                             account.conversation_id if account else None,
+                             account.conversation_ref if account else None)
 
     def account_ids(self, workspace_id: str, person_ids: Collection[str]) -> dict[str, str]:
         """Platform user ids of the given people (for mentions), where linked."""
@@ -244,15 +246,20 @@ class OutboxStore:
         return linked == external_id
 
     def remember_conversation(self, workspace_id: str, external_id: str,
-                              conversation_id: str) -> None:
-        """Cache the DM channel of a platform user."""
+                              conversation_id: str, reference: str | None = None) -> bool:
+        """Cache the DM channel of a platform user (and, on Teams, its conversation reference);
+        False when that user is not linked to anyone."""
+        values: dict[str, str] = {"conversation_id": conversation_id}
+        if reference is not None:
+            values["conversation_ref"] = reference
         with _session(self.uow_factory) as s:
-            s.execute(update(PersonAccountRow).where(
+            done = s.execute(update(PersonAccountRow).where(
                 PersonAccountRow.workspace_id == workspace_id,
                 PersonAccountRow.platform == self.platform,
                 PersonAccountRow.external_id == external_id,
-            ).values(conversation_id=conversation_id))
+            ).values(**values))
             s.commit()
+        return bool(getattr(done, "rowcount", 0))
 
     def delivered(self, workspace_id: str, idempotency_key: str) -> Delivered | None:
         """The state of the item with this key (the one an update replaces), or None."""
