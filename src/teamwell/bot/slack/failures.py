@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-import random
-from dataclasses import dataclass
-from enum import StrEnum
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackRequestError
+
+from teamwell.bot.outbox_failures import (
+    Failure,
+    Kind,
+    PermanentProblem,
+    TransientProblem,
+    backoff,
+    problem_failure,
+    retry_after_seconds,
+)
+
+__all__ = ["Failure", "Kind", "PermanentProblem", "TransientProblem", "backoff", "classify"]
 
 # Slack `ok: false` errors that go away by themselves; every other Slack error is about this
 # message or recipient (channel_not_found, user_not_found, invalid_blocks...) and will not.
@@ -21,41 +30,11 @@ TRANSIENT_ERRORS = frozenset({
 })
 
 
-class Kind(StrEnum):
-    """How to react to a failure."""
-
-    RATE_LIMITED = "rate_limited"  # wait Retry-After, not counted as a failed attempt
-    TRANSIENT = "transient"  # retry with backoff; the call may have taken effect
-    PERMANENT = "permanent"  # the row fails, with the error kept
-
-
-@dataclass(frozen=True, slots=True)
-class Failure:
-    """A classified failure of one Slack call."""
-
-    kind: Kind
-    error: str
-    retry_after: float = 0.0
-    # False when Slack certainly did nothing (a 429, or an ok:false answer).
-    maybe_took_effect: bool = False
-
-
-class PermanentProblem(Exception):
-    """Delivery cannot succeed (for example, the recipient left the directory)."""
-
-
-class TransientProblem(Exception):
-    """Delivery cannot happen yet (for example, no Slack account found for the person)."""
-
-
 def _retry_after(error: SlackApiError) -> float:
     headers = getattr(error.response, "headers", None) or {}
     for key, value in headers.items():
         if key.lower() == "retry-after":
-            try:
-                return min(max(float(value), 1.0), 3600.0)
-            except ValueError:
-                break
+            return retry_after_seconds(value)
     return 1.0
 
 
@@ -79,14 +58,4 @@ def classify(exc: BaseException) -> Failure | None:
     if isinstance(exc, aiohttp.ClientError | asyncio.TimeoutError | TimeoutError | OSError):
         return Failure(Kind.TRANSIENT, f"{type(exc).__name__}: {exc}".strip(": "),
                        maybe_took_effect=True)
-    if isinstance(exc, TransientProblem):
-        return Failure(Kind.TRANSIENT, str(exc))
-    if isinstance(exc, PermanentProblem):
-        return Failure(Kind.PERMANENT, str(exc))
-    return None
-
-
-def backoff(attempt: int, base: float, cap: float, rng: random.Random) -> float:
-    """Seconds before retry number `attempt` (1-based): capped exponential, half jittered."""
-    ceiling = min(cap, base * (2 ** max(0, attempt - 1)))
-    return float(ceiling / 2 + rng.uniform(0, ceiling / 2))
+    return problem_failure(exc)

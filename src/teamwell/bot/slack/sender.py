@@ -1,274 +1,78 @@
-"""The durable outbox sender for Slack: every queued message is posted once, whatever happens.
+"""The outbox sender for Slack: the generic sender with a courier speaking the Slack Web API.
 
-A row is claimed (committed as `sending`) before Slack is called and marked sent right after.
-A sender killed in between leaves the row `sending` past its lease: *in doubt*. Before posting
-an in-doubt row, the sender looks in the conversation's history for a message carrying the
-row's id in its metadata, and marks the row sent if it finds one. So a crash at any moment
-neither loses a message nor posts it twice. Rows of one recipient go out in queue order,
-even with several senders.
+In-doubt rows are checked against the conversation history: every post carries its outbox id
+in the message metadata, so a post that happened just before a crash is found, not repeated.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import copy
-import json
-import logging
 import random
-from collections import deque
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from teamwell.bot.outbox_failures import Failure
+from teamwell.bot.outbox_sender import OutboxSender, SenderSettings
 from teamwell.bot.slack.addresses import EVENT_TYPE, SlackAddresses
 from teamwell.bot.slack.blocks import render_message
-from teamwell.bot.slack.failures import Failure, Kind, PermanentProblem, backoff, classify
+from teamwell.bot.slack.failures import classify
 from teamwell.bot.slack.uploads import ChartUploads, not_ready
-from teamwell.bot.storage.outbox_store import FAILED, SENT, Claimed, OutboxStore, UowFactory
+from teamwell.bot.storage.outbox_store import Claimed, OutboxStore, UowFactory
 from teamwell.core.clock import Clock
-from teamwell.core.messages import Message, mentioned_people, message_from_json
+from teamwell.core.messages import Message, mentioned_people
 
-log = logging.getLogger(__name__)
-
-POLL_SECONDS = (0.1, 1.0)  # how often drain_until_empty looks again: at least, at most
-Outcome = tuple[bool, datetime | None]  # (delivered, when the row's lane may go on)
+__all__ = ["SenderSettings", "SlackCourier", "SlackSender"]
 
 
-@dataclass(frozen=True, slots=True)
-class SenderSettings:
-    """How the sender paces itself."""
+class SlackCourier:
+    """Addresses, renders and posts outbox rows through one Slack Web API client."""
 
-    lease_seconds: float = 60.0
-    max_attempts: int = 8
-    batch_size: int = 20
-    backoff_base: float = 2.0
-    backoff_cap: float = 300.0
-    original_wait: float = 2.0  # an update waits this long for the message it replaces
-    history_margin: float = 120.0  # clock skew allowed when looking for an in-doubt post
+    platform = "slack"
 
-
-@dataclass(slots=True)
-class _Attempt:
-    in_doubt: bool
-    posting: bool = False
-
-
-def _lane(claim: Claimed) -> tuple[str, str]:
-    return claim.workspace_id, claim.recipient_id or f"#{claim.channel}"
-
-
-async def _halt_on(halt: asyncio.Event, stop: asyncio.Event | None,
-                   seconds: float | None) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for((stop or asyncio.Event()).wait(), seconds)
-    halt.set()
-
-
-class SlackSender:
-    """Delivers the outbox of every Slack workspace through one Web API client."""
-
-    def __init__(self, uow: UowFactory, client: AsyncWebClient, clock: Clock,
-                 settings: SenderSettings | None = None, *,
-                 rng: random.Random | None = None) -> None:
-        self.store = OutboxStore(uow, "slack")
+    def __init__(self, store: OutboxStore, client: AsyncWebClient) -> None:
+        self.store = store
         # The sender retries by itself, with the in-doubt check; a blind slack_sdk retry of
         # chat.postMessage after a dropped connection could post twice. The copy leaves a
         # client shared with Bolt untouched.
         self.client = copy.copy(client)
         self.client.retry_handlers = []
-        self.addresses = SlackAddresses(self.store, self.client)
+        self.addresses = SlackAddresses(store, self.client)
         self.charts = ChartUploads(self.client)
-        self.clock = clock
-        self.settings = settings or SenderSettings()
-        s = self.settings
-        # A zero wait would hand a row straight back to the claim that just gave it up.
-        if min(s.lease_seconds, s.batch_size, s.max_attempts, s.backoff_base,
-               s.original_wait) <= 0:
-            raise ValueError("sender settings must all be positive")
-        self._lease = timedelta(seconds=self.settings.lease_seconds)
-        self._rng = rng or random.Random()
-        self._paused: dict[str, datetime] = {}
 
-    async def drain(self, stop: asyncio.Event | None = None) -> int:
-        """Deliver everything due now (or until stop is set); return how many were delivered."""
-        delivered = 0
-        while stop is None or not stop.is_set():
-            now = self.clock.now()
-            paused = [ws for ws, until in self._paused.items() if until > now]
-            batch = await asyncio.to_thread(self.store.claim_due, now, self._lease,
-                                            self.settings.batch_size, paused)
-            if not batch:
-                break
-            delivered += await self._deliver_batch(batch, stop)
-        return delivered
+    async def address(self, claim: Claimed) -> str:
+        """The row's channel, or the recipient's DM (opened once)."""
+        return await self.addresses.channel_for(claim)
 
-    async def drain_until_empty(self, stop: asyncio.Event | None = None,
-                                max_seconds: float | None = None) -> int:
-        """Deliver, waiting for retries, until no row is left unfinished; return how many."""
-        if stop is not None and stop.is_set():
-            return 0
-        halt = asyncio.Event()
-        watch = asyncio.create_task(_halt_on(halt, stop, max_seconds))
-        delivered = 0
-        try:
-            while not halt.is_set():
-                delivered += await self.drain(halt)
-                due = await asyncio.to_thread(self.store.next_due)
-                if due is None:
-                    break
-                wait = (due - self.clock.now()).total_seconds()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(halt.wait(), min(max(wait, POLL_SECONDS[0]),
-                                                            POLL_SECONDS[1]))
-        finally:
-            watch.cancel()
-        return delivered
+    async def find_posted(self, claim: Claimed, conversation: str,
+                          oldest: datetime) -> str | None:
+        """The ts of this row's message in the channel's history, if posted."""
+        return await self.addresses.find_posted(claim, conversation, oldest)
 
-    async def run(self, stop: asyncio.Event, idle_seconds: float = 1.0) -> None:
-        """Deliver until stop is set, looking for new rows every idle_seconds."""
-        while not stop.is_set():
-            try:
-                await self.drain(stop)
-            except Exception:  # noqa: BLE001 - a database outage must not end the sender
-                log.exception("outbox sender: delivery round failed; trying again shortly")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), idle_seconds)
-
-    async def _deliver_batch(self, batch: list[Claimed], stop: asyncio.Event | None) -> int:
-        delivered = 0
-        held: dict[tuple[str, str], datetime] = {}
-        queue = deque(batch)
-        while queue:
-            claim = queue.popleft()
-            now = self.clock.now()
-            hold = held.get(_lane(claim))
-            paused = self._paused.get(claim.workspace_id)
-            if paused is not None and paused > now:
-                hold = max(hold or paused, paused)
-            if stop is not None and stop.is_set():
-                hold = now
-            if hold is not None:
-                # Hand the row back unchanged so the lane keeps its order (or another sender
-                # can take it at once when stopping).
-                await asyncio.to_thread(self.store.reschedule, claim, hold, None, False,
-                                        claim.in_doubt)
-                continue
-            if now >= claim.lease_until - self._lease / 2:
-                queue.appendleft(claim)
-                queue = await self._renew(queue, held)
-                continue
-            sent, lane_waits_until = await self._deliver(claim)
-            delivered += int(sent)
-            if lane_waits_until is not None:
-                held[_lane(claim)] = lane_waits_until
-        return delivered
-
-    async def _renew(self, queue: deque[Claimed],
-                     held: dict[tuple[str, str], datetime]) -> deque[Claimed]:
-        now = self.clock.now()
-        kept = await asyncio.to_thread(self.store.renew, list(queue), now + self._lease)
-        lost = [c for c in queue if c.id not in kept]
-        if lost:
-            log.warning("outbox sender: lost the claim on %d rows to another sender", len(lost))
-        for claim in lost:
-            # The rest of its lane waits for the sender that took it over: handed back now.
-            held.setdefault(_lane(claim), now)
-        return deque(replace(c, lease_until=now + self._lease) for c in queue if c.id in kept)
-
-    async def _deliver(self, claim: Claimed) -> Outcome:
-        attempt = _Attempt(in_doubt=claim.in_doubt)
-        try:
-            message = message_from_json(json.loads(claim.payload))
-        except (ValueError, TypeError, KeyError) as exc:
-            await self._fail(claim, f"unreadable payload: {exc}", claim.in_doubt)
-            return False, None
-        try:
-            if claim.replaces is not None:
-                attempt.in_doubt = False  # chat.update can be repeated harmlessly
-                return await self._update(claim, message)
-            channel = await self.addresses.channel_for(claim)
-            if attempt.in_doubt:
-                margin = timedelta(seconds=self.settings.history_margin)
-                ts = await self.addresses.find_posted(claim, channel, claim.not_before - margin)
-                if ts is not None:
-                    log.info("outbox %s was already posted before a restart", claim.id)
-                    return await self._sent(claim, channel, ts), None
-                attempt.in_doubt = False
-            text, blocks = await self._render(claim, message)
-            attempt.posting = True
-            response = await self.client.chat_postMessage(
-                channel=channel, text=text, blocks=blocks, unfurl_links=False,
-                unfurl_media=False,
-                metadata={"event_type": EVENT_TYPE, "event_payload": {"outbox_id": claim.id}},
-            )
-            return await self._sent(claim, str(response["channel"]), str(response["ts"])), None
-        except Exception as exc:  # noqa: BLE001 - one bad row must not stop the whole outbox
-            failure = not_ready(exc) or classify(exc)
-            if failure is None:
-                # A bug or a database hiccup: retried and counted, so that a row that always
-                # breaks ends up failed instead of blocking everything queued after it.
-                log.exception("outbox %s: unexpected error", claim.id)
-                failure = Failure(Kind.TRANSIENT, f"unexpected error: {exc!r}",
-                                  maybe_took_effect=True)
-            return await self._handle(claim, failure, attempt)
-
-    async def _handle(self, claim: Claimed, failure: Failure, attempt: _Attempt) -> Outcome:
-        now = self.clock.now()
-        doubt = attempt.in_doubt or (attempt.posting and failure.maybe_took_effect)
-        if failure.kind is Kind.RATE_LIMITED:
-            until = now + timedelta(seconds=failure.retry_after)
-            self._paused[claim.workspace_id] = max(until, self._paused.get(claim.workspace_id,
-                                                                           until))
-            log.info("Slack rate limit: workspace %s paused for %.0f s", claim.workspace_id,
-                     failure.retry_after)
-            await asyncio.to_thread(self.store.reschedule, claim, until, "rate limited", False,
-                                    doubt)
-            return False, until
-        tries = claim.attempts + 1
-        if failure.kind is Kind.PERMANENT or tries >= self.settings.max_attempts:
-            error = failure.error if failure.kind is Kind.PERMANENT else (
-                f"gave up after {tries} attempts: {failure.error}"
-                + (" (it may have been delivered)" if doubt else ""))
-            await self._fail(claim, error, doubt)
-            return False, None
-        at = now + timedelta(seconds=backoff(tries, self.settings.backoff_base,
-                                             self.settings.backoff_cap, self._rng))
-        log.info("outbox %s: %s; retry %d at %s", claim.id, failure.error, tries, at.isoformat())
-        await asyncio.to_thread(self.store.reschedule, claim, at, failure.error, True, doubt)
-        return False, at
-
-    async def _fail(self, claim: Claimed, error: str, in_doubt: bool = False) -> None:
-        log.warning("outbox %s (%s) failed for good: %s", claim.id, claim.idempotency_key, error)
-        self.charts.forget(claim.id)
-        await asyncio.to_thread(self.store.fail, claim, error, in_doubt)
-
-    async def _sent(self, claim: Claimed, channel: str, ts: str) -> bool:
-        self.charts.forget(claim.id)
-        recorded = await asyncio.to_thread(self.store.mark_sent, claim, channel, ts,
-                                           self.clock.now())
-        if not recorded:
-            # Our lease ran out mid-send; the new owner's history check will find this post.
-            log.warning("outbox %s delivered after its claim expired", claim.id)
-        return True
-
-    async def _update(self, claim: Claimed, message: Message) -> Outcome:
-        assert claim.replaces is not None
-        original = await asyncio.to_thread(self.store.delivered, claim.workspace_id,
-                                           claim.replaces)
-        if original is None:
-            raise PermanentProblem(f"nothing to update: no outbox item {claim.replaces!r}")
-        if original.status == FAILED:
-            raise PermanentProblem(f"the message it updates ({claim.replaces!r}) failed")
-        if original.status != SENT or not original.conversation_id or not original.message_ref:
-            at = self.clock.now() + timedelta(seconds=self.settings.original_wait)
-            await asyncio.to_thread(self.store.reschedule, claim, at, None, False, False)
-            return False, at
+    async def post(self, claim: Claimed, conversation: str, message: Message) -> tuple[str, str]:
+        """chat.postMessage with the outbox id in the metadata."""
         text, blocks = await self._render(claim, message)
-        await self.client.chat_update(channel=original.conversation_id, ts=original.message_ref,
-                                      text=text, blocks=blocks)
-        return await self._sent(claim, original.conversation_id, original.message_ref), None
+        response = await self.client.chat_postMessage(
+            channel=conversation, text=text, blocks=blocks, unfurl_links=False,
+            unfurl_media=False,
+            metadata={"event_type": EVENT_TYPE, "event_payload": {"outbox_id": claim.id}},
+        )
+        return str(response["channel"]), str(response["ts"])
+
+    async def update(self, claim: Claimed, conversation: str, ref: str,
+                     message: Message) -> None:
+        """chat.update of an earlier post."""
+        text, blocks = await self._render(claim, message)
+        await self.client.chat_update(channel=conversation, ts=ref, text=text, blocks=blocks)
+
+    def classify(self, exc: BaseException) -> Failure | None:
+        """Slack API errors, network errors and chart uploads still processing."""
+        return not_ready(exc) or classify(exc)
+
+    def finished(self, claim_id: str) -> None:
+        """Forget the chart files uploaded for the row."""
+        self.charts.forget(claim_id)
 
     async def _render(self, claim: Claimed, message: Message) -> tuple[str, list[dict[str, object]]]:
         people = mentioned_people(message)
@@ -277,3 +81,17 @@ class SlackSender:
         # that must happen once.
         files = await self.charts.upload(claim.id, message)
         return render_message(message, ids.get, files)
+
+
+class SlackSender(OutboxSender):
+    """Delivers the outbox of every Slack workspace through one Web API client."""
+
+    def __init__(self, uow: UowFactory, client: AsyncWebClient, clock: Clock,
+                 settings: SenderSettings | None = None, *,
+                 rng: random.Random | None = None) -> None:
+        store = OutboxStore(uow, "slack")
+        courier = SlackCourier(store, client)
+        super().__init__(store, courier, clock, settings, rng=rng)
+        self.client = courier.client
+        self.addresses = courier.addresses
+        self.charts = courier.charts
