@@ -72,6 +72,9 @@ def _parser() -> argparse.ArgumentParser:
     digest_cli.add_parser(sub)
     simulate_cli.add_parser(sub)
     model_cli.add_parsers(sub)
+    from teamwell.bot.teams import package_cli
+
+    package_cli.add_parser(sub)
 
     demo = sub.add_parser("demo", help="an offline simulated workspace with a transcript")
     demo.add_argument("--days", type=int, default=15, help="how many days to simulate")
@@ -105,6 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
     from teamwell.bot import commands, digest_cli, kudos_cli, model_cli, pulse_cli, simulate_cli
+    from teamwell.bot.teams import package_cli
 
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "serve": commands.serve, "worker": commands.worker, "db": commands.db,
@@ -112,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "outbox": commands.outbox, "demo": commands.demo, "pulse": pulse_cli.pulse,
         "kudos": kudos_cli.kudos, "digest": digest_cli.digest,
         "simulate": simulate_cli.simulate, "model": model_cli.model,
-        "sentiment": model_cli.sentiment,
+        "sentiment": model_cli.sentiment, "teams": package_cli.teams,
     }
     try:
         settings = load_settings()
