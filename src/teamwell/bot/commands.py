@@ -37,7 +37,9 @@ def serve(args: argparse.Namespace) -> int:
     if args.socket_mode:
         settings.require_socket_mode()
         return asyncio.run(_socket_mode(settings, not args.no_scheduler))
-    settings.require_slack_http()
+    settings.require_platform()
+    if settings.slack_bot_token:
+        settings.require_slack_http()
     migrate.upgrade(settings.database_url)
     from teamwell.bot.server import build_web_app
 
@@ -198,12 +200,30 @@ def outbox(args: argparse.Namespace) -> int:
         print(f"{outbox_store.retry_failed(wired.deps.uow)} failed messages queued again")
         return 0
     settings.require_sender()
-    from teamwell.bot.slack.sender import SlackSender
-
-    sender = SlackSender(wired.deps.uow, slack_client(settings), wired.deps.clock)
-    delivered = asyncio.run(sender.drain_until_empty() if args.until_empty else sender.drain())
+    delivered = asyncio.run(_send_outbox(wired, args.until_empty))
     print(f"delivered {delivered} messages")
     return 0
+
+
+async def _send_outbox(wired: Wired, until_empty: bool) -> int:
+    """Deliver what is due on each configured platform."""
+    from teamwell.bot.outbox_sender import OutboxSender
+
+    settings = wired.settings
+    senders: list[OutboxSender] = []
+    if settings.slack_bot_token:
+        from teamwell.bot.slack.sender import SlackSender
+
+        senders.append(SlackSender(wired.deps.uow, slack_client(settings), wired.deps.clock))
+    if settings.teams.enabled:
+        from teamwell.bot.teams.sender import TeamsSender
+
+        senders.append(TeamsSender(wired.deps.uow, settings.teams, wired.deps.clock))
+    delivered = 0
+    for sender in senders:
+        delivered += await (sender.drain_until_empty() if until_empty else sender.drain())
+        await sender.close()
+    return delivered
 
 
 def demo(args: argparse.Namespace) -> int:

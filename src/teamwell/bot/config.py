@@ -51,14 +51,20 @@ class Settings:
         _need("SLACK_BOT_TOKEN", self.slack_bot_token)
         _need("SLACK_SIGNING_SECRET", self.slack_signing_secret)
 
+    def require_platform(self) -> None:
+        """Check that Slack or Teams (or both) is configured."""
+        if not self.slack_bot_token and not self.teams.enabled:
+            raise ConfigError("SLACK_BOT_TOKEN is not set, and neither is TEAMS_APP_ID: "
+                              "configure Slack, Teams or both (in the environment or in .env)")
+
     def require_socket_mode(self) -> None:
         """Check what Socket Mode needs."""
         _need("SLACK_BOT_TOKEN", self.slack_bot_token)
         _need("SLACK_APP_TOKEN", self.slack_app_token)
 
     def require_sender(self) -> None:
-        """Check what delivering the outbox needs."""
-        _need("SLACK_BOT_TOKEN", self.slack_bot_token)
+        """Check what delivering the outbox needs: Slack's token or Teams' settings."""
+        self.require_platform()
 
 
 def _need(name: str, value: str | None) -> None:

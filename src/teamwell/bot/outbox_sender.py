@@ -111,6 +111,12 @@ class OutboxSender:
         self._rng = rng or random.Random()
         self._paused: dict[str, datetime] = {}
 
+    async def close(self) -> None:
+        """Release what the courier holds open (nothing for most)."""
+        close = getattr(self.courier, "close", None)
+        if close is not None:
+            await close()
+
     async def drain(self, stop: asyncio.Event | None = None) -> int:
         """Deliver everything due now (or until stop is set); return how many were delivered."""
         delivered = 0

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from aiohttp import web
 from slack_sdk.web.async_client import AsyncWebClient
@@ -20,66 +21,90 @@ from teamwell.bot.slack.ingress import slack_route
 from teamwell.bot.slack.sender import SlackSender
 from teamwell.bot.storage.inbox_store import InboxStore
 from teamwell.bot.wiring import Wired, running
+from teamwell.handlers.reach import tell_admins_unreachable
 
 log = logging.getLogger(__name__)
 EDGE_KEY = web.AppKey("edge", SlackEdge)
 INBOX_KEY = web.AppKey("inbox", SlackInbox)
+TEAMS_KEY = web.AppKey("teams", object)  # the Teams edge (bot/teams), when Teams is on
 
 
 @dataclass
 class Background:
-    """The scheduler, the outbox sender and the inbox worker, started and stopped together."""
+    """The scheduler, the outbox senders and the inbox worker, started and stopped together."""
 
     wired: Wired
     client: AsyncWebClient
     inbox: SlackInbox | None = None
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     async def start(self) -> None:
-        """Start ticking, delivering and handling stored clicks."""
-        self.scheduler = build_scheduler(self.wired.deps, client=self.client,
+        """Start ticking, delivering and handling stored clicks, for each platform in use."""
+        settings = self.wired.settings
+        slack = bool(settings.slack_bot_token)
+        self.scheduler = build_scheduler(self.wired.deps, client=self.client if slack else None,
                                          sentiment=self.wired.sentiment)
         self.scheduler.start()
-        sender = SlackSender(self.wired.deps.uow, self.client, self.wired.deps.clock)
-        self.tasks.append(asyncio.ensure_future(sender.run(self.stop)))
-        inbox = self.inbox or inbox_for(self.wired, self.client)
-        self.tasks.append(asyncio.ensure_future(inbox.run(self.stop)))
+        if slack:
+            sender = SlackSender(self.wired.deps.uow, self.client, self.wired.deps.clock)
+            self.tasks.append(asyncio.ensure_future(sender.run(self.stop)))
+            inbox = self.inbox or inbox_for(self.wired, self.client)
+            self.tasks.append(asyncio.ensure_future(inbox.run(self.stop)))
+        if settings.teams.enabled:
+            from teamwell.bot.teams.sender import TeamsSender
+
+            deps = self.wired.deps
+            teams = TeamsSender(deps.uow, settings.teams, deps.clock,
+                                unreachable=partial(tell_admins_unreachable, deps))
+            self.tasks.append(asyncio.ensure_future(teams.run(self.stop)))
+            self.closers.append(teams.close)
 
     async def close(self) -> None:
-        """Stop ticking; let the sender finish the message in hand."""
+        """Stop ticking; let the senders finish the message in hand."""
         self.stop.set()
         self.scheduler.shutdown(wait=False)
         await asyncio.gather(*self.tasks, return_exceptions=True)
+        for close in self.closers:
+            await close()
 
 
 def build_web_app(wired: Wired, client: AsyncWebClient, with_background: bool = True,
                   edge: SlackEdge | None = None) -> web.Application:
-    """The HTTP application: /slack/events, /healthz, /readyz."""
+    """The HTTP application: /slack/events and /api/messages as configured, /healthz, /readyz."""
     settings = wired.settings
-    settings.require_slack_http()
-    assert settings.slack_signing_secret is not None
-    edge = edge or SlackEdge(wired.deps, SlackIdentity(wired.deps))
-    bolt = build_app(edge, client, settings.slack_signing_secret)
-    inbox = inbox_for(wired, client, edge)
+    settings.require_platform()
     web_app = web.Application(client_max_size=2_000_000)
-    web_app.router.add_post("/slack/events",
-                            slack_route(bolt, settings.slack_signing_secret, inbox))
+    if settings.slack_bot_token:
+        settings.require_slack_http()
+        assert settings.slack_signing_secret is not None
+        edge = edge or SlackEdge(wired.deps, SlackIdentity(wired.deps))
+        bolt = build_app(edge, client, settings.slack_signing_secret)
+        inbox = inbox_for(wired, client, edge)
+        web_app.router.add_post("/slack/events",
+                                slack_route(bolt, settings.slack_signing_secret, inbox))
+        web_app[EDGE_KEY] = edge
+        web_app[INBOX_KEY] = inbox
+    if settings.teams.enabled:
+        from teamwell.bot.teams.route import add_teams_routes
+
+        web_app[TEAMS_KEY] = add_teams_routes(web_app, wired)
     web_app.router.add_get("/healthz", _healthz)
     web_app.router.add_get("/readyz", _readyz(wired))
-    web_app[EDGE_KEY] = edge
-    web_app[INBOX_KEY] = inbox
 
     async def lifecycle(_app: web.Application) -> AsyncIterator[None]:
         async with running(settings, client):
             # Without background work here, `teamwell worker` handles the stored clicks.
-            background = Background(wired, client, inbox) if with_background else None
+            background = (Background(wired, client, web_app.get(INBOX_KEY))
+                          if with_background else None)
             if background:
                 await background.start()
             yield
             if background:
                 await background.close()
-            await edge.drain_background()
+            if EDGE_KEY in web_app:
+                await web_app[EDGE_KEY].drain_background()
 
     web_app.cleanup_ctx.append(lifecycle)
     return web_app

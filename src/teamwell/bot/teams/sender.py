@@ -42,7 +42,7 @@ NOT_INSTALLED = ("the Teamwell app is not installed for them in Teams",
                  "Installed apps > add Teamwell), or ask them to add Teamwell from the Apps "
                  "store in Teams.")
 # Called with (workspace id, person id, reason, remedy) when someone cannot be reached.
-Unreachable = Callable[[str, str, str, str], None]
+Unreachable = Callable[[str, str, str, str], object]
 
 
 class ConnectorError(Exception):
@@ -222,7 +222,3 @@ class TeamsSender(OutboxSender):
         courier = TeamsCourier(store, config, unreachable)
         super().__init__(store, courier, clock, settings, rng=rng)
         self.teams = courier
-
-    async def close(self) -> None:
-        """Close the courier's HTTP session."""
-        await self.teams.close()
