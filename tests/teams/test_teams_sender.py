@@ -106,7 +106,7 @@ async def test_a_person_with_a_stored_reference_gets_the_message_as_a_card(tenan
 
     activities = tenant.connector.activities_to("29:user-1")
     assert delivered == 1
-    assert [a["text"] for a in activities] == ["Welcome aboard"]
+    assert [a["summary"] for a in activities] == ["Welcome aboard"]
     card = activities[0]["attachments"][0]
     assert card["contentType"] == "application/vnd.microsoft.card.adaptive"
     assert tenant.statuses() == {"hello": "sent"}

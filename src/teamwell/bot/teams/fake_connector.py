@@ -116,8 +116,8 @@ class FakeConnector:
         return self.activities_in(self.conversation_of(user_id) or "")
 
     def texts_to(self, user_id: str) -> list[str]:
-        """The `text` of each activity posted to a user ("" for card-only messages)."""
-        return [str(a.get("text") or "") for a in self.activities_to(user_id)]
+        """The `text` of each activity posted to a user, or its `summary` when it has none."""
+        return [str(a.get("text") or a.get("summary") or "") for a in self.activities_to(user_id)]
 
     def cards_to(self, user_id: str) -> list[Body]:
         """The Adaptive Card contents posted to a user, oldest first."""
