@@ -30,10 +30,12 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
 def recognition_config(env: Mapping[str, str]) -> RecognitionConfig:
     """Read TEAMWELL_RECOGNITION_CHANNEL and TEAMWELL_KUDOS_* (RecognitionSettingError if bad)."""
     channel = (env.get("TEAMWELL_RECOGNITION_CHANNEL") or "").strip() or None
-    if channel is not None and not re.fullmatch(r"[CG][A-Z0-9]{6,20}", channel):
+    if channel is not None and not (re.fullmatch(r"[CG][A-Z0-9]{6,20}", channel)
+                                    or re.fullmatch(r"19:[^\s/]+@thread\.[a-z0-9]+", channel)):
         raise RecognitionSettingError(
             "TEAMWELL_RECOGNITION_CHANNEL must be a Slack channel id like C0123ABCD (channel "
-            f"details, bottom of the About tab), not {channel!r}")
+            "details, bottom of the About tab) or a Teams channel id like "
+            f"19:abc...@thread.tacv2 (the channel's link, after /channel/), not {channel!r}")
     raw = (env.get("TEAMWELL_KUDOS_DAILY_ALLOWANCE") or "5").strip()
     if not raw.isascii() or not raw.isdigit():
         raise RecognitionSettingError(

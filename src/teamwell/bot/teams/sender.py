@@ -76,8 +76,12 @@ class TeamsCourier:
 
     async def address(self, claim: Claimed) -> str:
         """The person's 1:1 conversation id: from their stored reference, or created."""
-        if claim.channel is not None or claim.recipient_id is None:
-            raise PermanentProblem("Teams messages go to people, not channels")
+        if claim.channel is not None:
+            if not claim.channel.startswith("19:"):
+                raise PermanentProblem(f"{claim.channel} is not a Teams channel id (19:...)")
+            return claim.channel
+        if claim.recipient_id is None:
+            raise PermanentProblem("the row names neither a person nor a channel")
         recipient = await asyncio.to_thread(self.store.recipient, claim.workspace_id,
                                             claim.recipient_id)
         if recipient is None or not recipient.active:
@@ -101,8 +105,10 @@ class TeamsCourier:
         return None
 
     async def post(self, claim: Claimed, conversation: str, message: Message) -> tuple[str, str]:
-        """Send the message as a new activity in the conversation."""
+        """Send the message as a new activity in the conversation (a new thread in a channel)."""
         activity = await self._render(claim, message)
+        if claim.channel is not None:
+            return await self._post_in_channel(claim, conversation, activity)
         url = f"{self._service[conversation]}/v3/conversations/{quote(conversation, safe='')}/activities"
         answer = await self._call("POST", url, activity)
         return conversation, str(answer.get("id") or "")
@@ -136,6 +142,19 @@ class TeamsCourier:
     def finished(self, claim_id: str) -> None:
         """Nothing is kept per row."""
 
+    async def _post_in_channel(self, claim: Claimed, channel: str,
+                               activity: dict[str, Any]) -> tuple[str, str]:
+        service, tenant = await asyncio.to_thread(_service_and_tenant, self.store,
+                                                  claim.workspace_id)
+        if service is None:
+            raise TransientProblem("no Teams activity seen in this tenant yet: no service URL")
+        body = {"isGroup": True, "activity": activity, "tenantId": tenant,
+                "channelData": {"channel": {"id": channel}, "tenant": {"id": tenant}}}
+        answer = await self._call("POST", f"{service}/v3/conversations", body)
+        thread = str(answer.get("id") or channel)
+        self._service[thread] = service
+        return thread, str(answer.get("activityId") or "")
+
     async def _create(self, claim: Claimed, user_id: str) -> str:
         service, tenant = await asyncio.to_thread(_service_and_tenant, self.store,
                                                   claim.workspace_id)
@@ -168,7 +187,8 @@ class TeamsCourier:
     async def _render(self, claim: Claimed, message: Message) -> dict[str, Any]:
         people = mentioned_people(message)
         known = await asyncio.to_thread(_mentions, self.store, claim.workspace_id, people)
-        return render_activity(message, known.get)
+        # Off the event loop: a chart is drawn with matplotlib.
+        return await asyncio.to_thread(render_activity, message, known.get)
 
     async def _call(self, method: str, url: str, body: dict[str, Any]) -> dict[str, Any]:
         if self._session is None:
