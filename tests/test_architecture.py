@@ -85,3 +85,31 @@ def test_a_relative_import_that_climbs_out_of_its_layer_is_caught(tmp_path: Path
     probe = tmp_path / "probe.py"
     probe.write_text("from ..bot import wiring\nfrom . import ports\n")
     assert _imports(probe, package="teamwell.core") == ["teamwell.bot", "teamwell.core"]
+
+
+TEAMS_ONLY = {"botbuilder", "botframework", "microsoft_agents"}
+
+
+def test_botbuilder_is_imported_only_inside_bot_teams() -> None:
+    # botbuilder-python is archived: moving to the Microsoft 365 Agents SDK must touch one folder.
+    offenders = [
+        f"{path.relative_to(SRC)} imports {name}"
+        for path in sorted(SRC.rglob("*.py"))
+        if (SRC / "bot" / "teams") not in path.parents
+        for name in _imports(path)
+        if name.split(".")[0] in TEAMS_ONLY
+    ]
+    assert offenders == []
+
+
+def test_outside_bot_teams_nothing_imports_the_teams_edge_but_the_wiring() -> None:
+    # The server, the CLI and the commands mount Teams; nothing else may lean on its insides.
+    allowed = {SRC / "bot" / name for name in ("server.py", "cli.py", "commands.py", "config.py")}
+    offenders = [
+        f"{path.relative_to(SRC)} imports {name}"
+        for path in sorted(SRC.rglob("*.py"))
+        if (SRC / "bot" / "teams") not in path.parents and path not in allowed
+        for name in _imports(path)
+        if name.startswith("teamwell.bot.teams")
+    ]
+    assert offenders == []
