@@ -107,7 +107,15 @@ def _pulse_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
-    from teamwell.bot import commands, digest_cli, kudos_cli, model_cli, pulse_cli, simulate_cli
+    from teamwell.bot import (
+        commands,
+        digest_cli,
+        kudos_cli,
+        log_redaction,
+        model_cli,
+        pulse_cli,
+        simulate_cli,
+    )
     from teamwell.bot.teams import package_cli
 
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -122,6 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         logging.basicConfig(level=settings.log_level,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        log_redaction.install(settings.secrets(), keep_text=settings.log_message_text)
         if args.command != "db" and settings.log_level != "DEBUG":
             # Every command checks the schema first; its "nothing to do" lines are noise.
             logging.getLogger("alembic").setLevel(logging.WARNING)

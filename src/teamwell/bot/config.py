@@ -45,6 +45,14 @@ class Settings:
     # "default" (MiniLM + the committed head), "lexicon", or a Hugging Face model name or path.
     sentiment_model: str = "default"
     teams: TeamsConfig = field(default_factory=TeamsConfig)
+    # Logs redact what people wrote unless this is on (secrets are redacted regardless).
+    log_message_text: bool = False
+
+    def secrets(self) -> tuple[str, ...]:
+        """Every configured secret value, for the log filter."""
+        values = (self.slack_bot_token, self.slack_signing_secret, self.slack_app_token,
+                  self.teams.app_password)
+        return tuple(v for v in values if v)
 
     def require_slack_http(self) -> None:
         """Check what serving Slack over HTTP needs."""
@@ -166,7 +174,11 @@ def load_settings(env: dict[str, str] | None = None, cwd: Path | None = None) ->
         teams = teams_config(merged)
     except (PulseSettingError, RecognitionSettingError, TeamsSettingError) as exc:
         raise ConfigError(str(exc)) from exc
+    text_flag = (merged.get("TEAMWELL_LOG_MESSAGE_TEXT") or "false").strip().lower()
+    if text_flag not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
+        raise ConfigError(f"TEAMWELL_LOG_MESSAGE_TEXT must be true or false, not {text_flag!r}")
     return Settings(
+        log_message_text=text_flag in ("true", "1", "yes", "on"),
         teams=teams,
         retention=_retention(merged.get("TEAMWELL_COMMENT_RETENTION_DAYS")),
         sentiment_model=(merged.get("TEAMWELL_SENTIMENT_MODEL") or "default").strip(),
