@@ -110,11 +110,19 @@ def _workspace(wired: Wired, slack_team: str | None) -> str:
             log.warning("auth.test failed (%s); falling back to the stored workspace", exc)
     if team:
         return slack_workspace(wired.deps, team)
+    tenant = wired.settings.teams.tenant_id
+    if tenant and not wired.settings.slack_bot_token:
+        # A Teams-only deployment pinned to one tenant: that tenant is the workspace.
+        with wired.deps.uow() as uow:
+            ws = uow.workspaces.ensure("teams", tenant, tenant)
+            uow.commit()
+        return ws
     with wired.deps.uow() as uow:
         ids = uow.workspaces.all_ids()
     if len(ids) == 1:
         return ids[0]
-    raise CommandError("cannot tell which workspace: pass --slack-team T... (your Slack team id)")
+    raise CommandError("cannot tell which workspace: pass --slack-team T... (your Slack team "
+                       "id), or set TEAMS_TENANT_ID for Teams")
 
 
 def people(args: argparse.Namespace) -> int:
