@@ -250,7 +250,25 @@ def test_a_small_chart_without_a_url_is_drawn_into_the_card() -> None:
     assert body[1]["url"].startswith("data:image/png;base64,iVBORw0KGgo")
 
 
-def test_a_chart_too_big_for_the_card_shows_its_words_and_latest_figures() -> None:
+def test_a_twelve_week_digest_chart_fits_in_the_card_as_a_picture() -> None:
+    weeks = [date(2026, 1, 5) + timedelta(weeks=i) for i in range(12)]
+    chart = chart_for("Platform", weeks, [
+        ("Workload", [3.0 + 0.1 * i for i in range(12)]),
+        ("Energy", [4.0 - 0.1 * i for i in range(12)]),
+        ("Belonging", [3.5 + 0.05 * i for i in range(12)]),
+    ])
+    assert chart is not None
+
+    body = _body(chart)
+
+    images = [el for el in body if el["type"] == "Image"]
+    assert len(images) == 1 and images[0]["url"].startswith("data:image/png;base64,")
+    assert images[0]["altText"]
+
+
+def test_a_chart_too_big_for_the_card_shows_its_words_and_latest_figures(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cards_module, "render_compact_png", lambda _chart: b"\x89PNG" * 9000)
     weeks = [date(2026, 1, 5) + timedelta(weeks=i) for i in range(12)]
     big = chart_for("Platform", weeks, [
         ("Workload", [3.0 + 0.1 * i for i in range(12)]),
@@ -275,7 +293,7 @@ def test_a_chart_that_cannot_be_drawn_or_has_an_unsafe_url_shows_its_words(
     def broken(_chart: Chart) -> bytes:
         raise RuntimeError("no fonts")
 
-    monkeypatch.setattr(cards_module, "render_png", broken)
+    monkeypatch.setattr(cards_module, "render_compact_png", broken)
 
     drawn = _body(CHART)
     linked = card_of(render_activity(Message("f", (CHART,)), TEAMS_IDS.get,

@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from teamwell.bot.charts import render_png
+from teamwell.bot.charts import render_compact_png
 from teamwell.bot.teams.card_forms import (
     ADAPTIVE_CARD,
     Submit,
@@ -212,7 +212,7 @@ def _activity(fallback: str, body: list[Element], env: TextEnv) -> dict[str, Any
 
 def _draw(chart: Chart) -> str | None:
     try:
-        png = render_png(chart)
+        png = render_compact_png(chart)
     except Exception:  # noqa: BLE001 - a card without its picture beats no card
         log.exception("chart %r could not be drawn; sending its description", chart.title)
         return None
