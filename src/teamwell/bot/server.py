@@ -26,7 +26,6 @@ from teamwell.handlers.reach import tell_admins_unreachable
 log = logging.getLogger(__name__)
 EDGE_KEY = web.AppKey("edge", SlackEdge)
 INBOX_KEY = web.AppKey("inbox", SlackInbox)
-TEAMS_KEY = web.AppKey("teams", object)  # the Teams edge (bot/teams), when Teams is on
 
 
 @dataclass
@@ -89,7 +88,7 @@ def build_web_app(wired: Wired, client: AsyncWebClient, with_background: bool = 
     if settings.teams.enabled:
         from teamwell.bot.teams.route import add_teams_routes
 
-        web_app[TEAMS_KEY] = add_teams_routes(web_app, wired)
+        add_teams_routes(web_app, wired)  # kept as web_app[route.TEAMS_EDGE_KEY]
     web_app.router.add_get("/healthz", _healthz)
     web_app.router.add_get("/readyz", _readyz(wired))
 
