@@ -35,6 +35,13 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--slack-team", help="Slack team id (default: from the bot token)")
     sync = people.add_parser("sync", help="fetch everyone from Slack (users.list)")
     sync.add_argument("--slack-team", help="Slack team id (default: from the bot token)")
+    role = people.add_parser("role", help="grant or revoke someone's admin or manager role "
+                             "(audited)")
+    role.add_argument("email")
+    change = role.add_mutually_exclusive_group(required=True)
+    change.add_argument("--grant", choices=("admin", "manager"))
+    change.add_argument("--revoke", choices=("admin", "manager"))
+    role.add_argument("--slack-team", help="Slack team id (default: from the bot token)")
 
     onb = sub.add_parser("onboarding", help="onboarding sequences").add_subparsers(
         dest="onb_cmd", required=True)
@@ -67,8 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     for cmd in (fair, board):
         cmd.add_argument("--slack-team", help="Slack team id (default: from the bot token)")
 
-    from teamwell.bot import digest_cli, model_cli, simulate_cli
+    from teamwell.bot import audit_cli, digest_cli, model_cli, simulate_cli
 
+    audit_cli.add_parser(sub)
     digest_cli.add_parser(sub)
     simulate_cli.add_parser(sub)
     model_cli.add_parsers(sub)
@@ -108,6 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
     from teamwell.bot import (
+        audit_cli,
         commands,
         digest_cli,
         kudos_cli,
@@ -122,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "serve": commands.serve, "worker": commands.worker, "db": commands.db,
         "people": commands.people, "onboarding": commands.onboarding,
         "outbox": commands.outbox, "demo": commands.demo, "pulse": pulse_cli.pulse,
-        "kudos": kudos_cli.kudos, "digest": digest_cli.digest,
+        "kudos": kudos_cli.kudos, "digest": digest_cli.digest, "audit": audit_cli.audit,
         "simulate": simulate_cli.simulate, "model": model_cli.model,
         "sentiment": model_cli.sentiment, "teams": package_cli.teams,
     }

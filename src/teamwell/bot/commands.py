@@ -44,6 +44,7 @@ def serve(args: argparse.Namespace) -> int:
     from teamwell.bot.server import build_web_app
 
     wired = wire(settings)
+    grant_configured_admins(wired)
     app = build_web_app(wired, slack_client(settings), with_background=not args.no_scheduler)
     web.run_app(app, host=args.host, port=args.port, print=lambda m: log.info("%s", m))
     return 0
@@ -59,6 +60,7 @@ async def _socket_mode(settings: Settings, background: bool) -> int:
 
     migrate.upgrade(settings.database_url)
     wired = wire(settings)
+    grant_configured_admins(wired)
     client = slack_client(settings)
     edge = SlackEdge(wired.deps, SlackIdentity(wired.deps))
     bolt = build_app(edge, client, settings.slack_signing_secret or "unused-in-socket-mode")
@@ -80,7 +82,19 @@ def worker(args: argparse.Namespace) -> int:
     settings: Settings = args.settings
     settings.require_sender()
     migrate.upgrade(settings.database_url)
-    return asyncio.run(_worker(wire(settings)))
+    wired = wire(settings)
+    grant_configured_admins(wired)
+    return asyncio.run(_worker(wired))
+
+
+def grant_configured_admins(wired: Wired) -> int:
+    """At start-up, TEAMWELL_ADMINS already in the directory get the admin role (audited)."""
+    from teamwell.handlers.roles import apply_configured_admins
+
+    granted = apply_configured_admins(wired.deps)
+    if granted:
+        log.info("TEAMWELL_ADMINS: the admin role was granted %d time(s)", granted)
+    return granted
 
 
 async def _worker(wired: Wired) -> int:
@@ -126,7 +140,7 @@ def _workspace(wired: Wired, slack_team: str | None) -> str:
 
 
 def people(args: argparse.Namespace) -> int:
-    """`teamwell people import FILE` and `teamwell people sync`."""
+    """`teamwell people import FILE`, `teamwell people sync`, `teamwell people role EMAIL`."""
     settings: Settings = args.settings
     content = _read_csv(Path(args.file)) if args.people_cmd == "import" else ""
     migrate.upgrade(settings.database_url)
@@ -138,6 +152,12 @@ def people(args: argparse.Namespace) -> int:
 
         count = asyncio.run(sync_workspace_users(slack_client(settings), wired.deps, ws))
         print(f"synced {count} people from Slack")
+        return 0
+    if args.people_cmd == "role":
+        from teamwell.handlers.roles import change_role
+
+        grant = args.grant is not None
+        print(change_role(wired.deps, ws, args.email, args.grant or args.revoke, grant))
         return 0
     from teamwell.handlers.people import import_people
 

@@ -18,6 +18,7 @@ from teamwell.bot.recognition_settings import (
     recognition_config,
 )
 from teamwell.bot.teams.settings import TeamsConfig, TeamsSettingError, teams_config
+from teamwell.core.directory import normalize_email
 from teamwell.core.pulse import PulseConfig
 from teamwell.core.recognition import RecognitionConfig
 from teamwell.core.retention import DEFAULT_COMMENT_DAYS, RetentionConfig
@@ -47,6 +48,8 @@ class Settings:
     teams: TeamsConfig = field(default_factory=TeamsConfig)
     # Logs redact what people wrote unless this is on (secrets are redacted regardless).
     log_message_text: bool = False
+    # TEAMWELL_ADMINS: emails (lowercased) of people who get the admin (HR) role.
+    admins: frozenset[str] = frozenset()
 
     def secrets(self) -> tuple[str, ...]:
         """Every configured secret value, for the log filter."""
@@ -145,6 +148,19 @@ def _retention(raw: str | None) -> RetentionConfig:
         raise ConfigError(f"{name}: {exc}") from exc
 
 
+def _admins(raw: str | None) -> frozenset[str]:
+    found: set[str] = set()
+    for item in (raw or "").split(","):
+        if not item.strip():
+            continue
+        email = normalize_email(item)
+        if email is None:
+            raise ConfigError(f"TEAMWELL_ADMINS: {item.strip()!r} is not an email address "
+                              "(give emails separated by commas)")
+        found.add(email)
+    return frozenset(found)
+
+
 def load_settings(env: dict[str, str] | None = None, cwd: Path | None = None) -> Settings:
     """Read settings: the process environment wins over .env in the working directory."""
     cwd = cwd or Path.cwd()
@@ -178,6 +194,7 @@ def load_settings(env: dict[str, str] | None = None, cwd: Path | None = None) ->
     if text_flag not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
         raise ConfigError(f"TEAMWELL_LOG_MESSAGE_TEXT must be true or false, not {text_flag!r}")
     return Settings(
+        admins=_admins(merged.get("TEAMWELL_ADMINS")),
         log_message_text=text_flag in ("true", "1", "yes", "on"),
         teams=teams,
         retention=_retention(merged.get("TEAMWELL_COMMENT_RETENTION_DAYS")),

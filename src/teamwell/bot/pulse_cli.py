@@ -10,13 +10,14 @@ from teamwell.bot.config import Settings
 from teamwell.bot.pulse_settings import parse_clock
 from teamwell.bot.storage import migrate
 from teamwell.bot.wiring import wire
-from teamwell.core.pulse import PulsePreference
-from teamwell.core.pulse_results import GroupResult
+from teamwell.core.errors import InvalidInput
 from teamwell.core.pulse_schedule import parse_weekday
+from teamwell.core.results_text import group_lines, results_heading
 from teamwell.handlers.deps import Deps
-from teamwell.handlers.pulse_results import Results, team_results
+from teamwell.handlers.pulse_results import Results
 from teamwell.handlers.pulse_rounds import close_open_rounds, open_round
-from teamwell.handlers.pulse_schedules import describe_schedules, set_pulse_schedule
+from teamwell.handlers.pulse_schedules import describe_schedules, set_leave, set_pulse_schedule
+from teamwell.handlers.results_view import cli_results
 
 
 def _date(flag: str, value: str) -> date:
@@ -47,20 +48,16 @@ def pulse(args: argparse.Namespace) -> int:
     if args.pulse_cmd == "schedule":
         return _schedule(deps, ws, args)
     week = _date("--week", args.week) if args.week else None
-    print(format_results(team_results(deps, ws, args.team, week)))
+    print(format_results(cli_results(deps, ws, args.team, week)))
     return 0
 
 
 def _leave(deps: Deps, ws: str, email: str, until: str) -> int:
     end = None if until.lower() == "none" else _date("--until", until)
-    with deps.uow() as uow:
-        person = uow.people.by_email(ws, email)
-        if person is None:
-            raise CommandError(f"nobody with email {email!r} in the directory")
-        pref = uow.pulses.preference(ws, person.id)
-        uow.pulses.set_preference(ws, person.id, PulsePreference(pref.opted_out, end))
-        uow.commit()
-    print(f"{person.name}: " + (f"on leave until {end.isoformat()}" if end else "not on leave"))
+    try:
+        print(set_leave(deps, ws, email, end))
+    except InvalidInput as exc:
+        raise CommandError(f"nobody with email {email!r} in the directory") from exc
     return 0
 
 
@@ -86,30 +83,7 @@ def format_results(results: Results) -> str:
     """Results as plain text, hidden figures named as hidden."""
     if results.week is None:
         return "No pulse round has closed yet, so there are no results to show."
-    lines = [f"Pulse results for the week of {results.week.isoformat()} "
-             f"(shown only for groups of {results.minimum} or more)"]
+    lines = [results_heading(results.week, results.minimum)]
     for group in results.groups:
-        lines.extend(_group_lines(group))
+        lines.extend(["", *group_lines(group)])
     return "\n".join(lines)
-
-
-def _group_lines(group: GroupResult) -> list[str]:
-    if not group.shown:
-        return ["", f"{group.group.label}: hidden ({group.reason})"]
-    rate = group.participation
-    lines = ["", f"{group.group.label}: {group.respondents} responses"
-             + (f" of {group.invited} asked ({rate:.0%})" if rate is not None else "")]
-    for fig in group.dimensions:
-        name = fig.dimension.name
-        if not fig.shown:
-            lines.append(f"  {name}: hidden ({fig.reason})")
-            continue
-        change = f", {fig.change:+.2f} vs last week" if fig.change is not None else ""
-        dist = " ".join(f"{v}:{c}" for v, c in fig.distribution)
-        better = "" if fig.dimension.higher_is_better else " (lower is better)"
-        lines.append(f"  {name}: mean {fig.mean:.2f}{better}, n={fig.n}{change}  [{dist}]")
-    if group.comments:
-        lines.append("  Comments (shuffled, names removed):")
-        lines.extend(f"    - {c}" for c in group.comments)
-    return lines
-

@@ -66,6 +66,7 @@ def wire(settings: Settings, clock: Clock | None = None) -> Wired:
         recognition=settings.recognition,
         values=company_values(settings.values_file),
         retention=settings.retention,
+        admins=settings.admins,
     )
     return Wired(settings=settings, engine=engine, deps=deps,
                  sentiment=LazySentiment(settings.sentiment_model))

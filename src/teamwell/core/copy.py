@@ -73,7 +73,8 @@ def privacy_message(minimum: int = 5) -> Message:
                 f"results only for groups of at least {minimum} people who answered, "
                 "and nothing that could be worked out by subtracting one group from another. "
                 "Comments are shown shuffled, undated and with names, emails and phone "
-                "numbers removed. New hires are not asked in their first 30 days.",
+                "numbers removed. New hires are not asked in their first 30 days. Every "
+                "look at team results is recorded in an audit log that admins can read.",
             )),
             Section(text(
                 Bold("Kudos: "),
@@ -106,6 +107,8 @@ def help_message() -> Message:
                 "/teamwell onboarding: your onboarding progress (also on my Home tab)\n"
                 "/teamwell pulse: this week's pulse again, with your answers so far\n"
                 "/teamwell pulse off | on: stop or restart the weekly pulse\n"
+                "/teamwell results [team]: pulse results for the teams you lead (managers) or "
+                "any team (HR); only you see them\n"
                 "/kudos @name what they did #value: thank a colleague (add 'private' to keep "
                 "it out of the recognition channel)\n"
                 "/teamwell kudos: kudos you gave and received (only you see it)\n"

@@ -11,6 +11,7 @@ from datetime import date, datetime, time
 from types import TracebackType
 from typing import Protocol
 
+from teamwell.core.audit import AuditLog
 from teamwell.core.kudos import Kudos
 from teamwell.core.onboarding import (
     CheckIn,
@@ -479,6 +480,7 @@ class UnitOfWork(Protocol):
     digests: Digests
     outbox: Outbox
     events: Events
+    audit: AuditLog
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(

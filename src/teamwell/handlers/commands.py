@@ -21,10 +21,11 @@ def _unknown(word: str) -> Message:
 
 def command_reply(deps: Deps, workspace_id: str, person_id: str, command_text: str,
                   private: bool = False) -> Message:
-    """Answer a text command: help, privacy, onboarding, pulse; private replies are never stored.
+    """Answer a text command (help, privacy, pulse, results, ...); private replies are not stored.
 
     private is True when the reply goes straight back to the person (a slash command's answer)
-    rather than through the outbox: only then may it show their own pulse answers.
+    rather than through the outbox: only then may it show their own pulse answers or team
+    results.
     """
     from teamwell.handlers.onboarding import progress_message, stop_onboarding
 
@@ -52,6 +53,8 @@ def command_reply(deps: Deps, workspace_id: str, person_id: str, command_text: s
         from teamwell.handlers.mydata import my_data
 
         return my_data(deps, workspace_id, person_id)
+    if words[0] == "results":
+        return _results_command(deps, workspace_id, person_id, command_text, private)
     if words[0] == "kudos-notices" and words[1:2] in (["on"], ["off"]):
         return _kudos_notices(deps, workspace_id, person_id, words[1] == "on")
     if words[0] == "pulse":
@@ -75,6 +78,17 @@ def _pulse_command(deps: Deps, workspace_id: str, person_id: str, rest: list[str
     if rest:
         return _unknown("pulse " + rest[0])
     return current_pulse(deps, workspace_id, person_id, with_answers=private)
+
+
+def _results_command(deps: Deps, workspace_id: str, person_id: str, command_text: str,
+                     private: bool) -> Message:
+    if not private:
+        return say("Type /teamwell results (the slash command), or ask me in our 1:1 chat on "
+                   "Teams: that answer reaches only you and is not kept, unlike my messages.")
+    from teamwell.handlers.results_view import results_reply
+
+    rest = command_text.strip().split(maxsplit=1)[1:]
+    return results_reply(deps, workspace_id, person_id, rest[0] if rest else None)
 
 
 def _celebration_choice(deps: Deps, workspace_id: str, person_id: str, what: str,

@@ -29,3 +29,5 @@ class Deps:
     recognition: RecognitionConfig = field(default_factory=RecognitionConfig)
     values: CompanyValues = field(default_factory=load_values)
     retention: RetentionConfig = field(default_factory=RetentionConfig)
+    # TEAMWELL_ADMINS, lowercased: these people get the admin role (see handlers/roles.py).
+    admins: frozenset[str] = frozenset()

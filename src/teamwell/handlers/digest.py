@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
+from teamwell.core.audit import Action, Someone
 from teamwell.core.digest import (
     DigestContent,
     NewHireLine,
@@ -21,6 +22,7 @@ from teamwell.core.digest import (
 from teamwell.core.errors import InvalidInput
 from teamwell.core.messages import Message
 from teamwell.core.people import Person
+from teamwell.core.permissions import led_team_ids
 from teamwell.core.ports import UnitOfWork
 from teamwell.core.pulse import WHOLE_WORKSPACE
 from teamwell.core.pulse_rotation import week_monday
@@ -37,6 +39,7 @@ from teamwell.core.suggestions import (
     team_dimension,
     team_participation,
 )
+from teamwell.handlers.audit import record
 from teamwell.handlers.deps import Deps
 from teamwell.handlers.digest_burnout import team_signal
 from teamwell.handlers.digest_data import Window, dimension_lines, dimension_series, load_window
@@ -184,8 +187,7 @@ def build_digest(deps: Deps, uow: UnitOfWork, window: Window, person: Person, no
         sections.append(replace(section, attention=tuple(attention)))
         given, received = _kudos(records, None, since)
     else:
-        team_ids = sorted({p.team_id for p in reports if p.team_id},
-                          key=lambda t: team_names.get(t, t))
+        team_ids = sorted(led_team_ids(person, people), key=lambda t: team_names.get(t, t))
         members = {p.id for p in people if p.team_id in team_ids} | {p.id for p in reports}
         for team_id in team_ids:
             name = team_names.get(team_id, "Your team")
@@ -240,14 +242,27 @@ def send_due_digests(deps: Deps, force: bool = False, only: str | None = None) -
                     continue
                 built = build_digest(deps, uow, window, reader, now, people, records)
                 uow.digests.add_suggestions(built.suggestions)
-                sent += queue_for(uow, now, reader, f"digest:{reader.id}:{week.isoformat()}",
-                                  digest_message(built.content))
+                queued = queue_for(uow, now, reader, f"digest:{reader.id}:{week.isoformat()}",
+                                   digest_message(built.content))
+                if queued:
+                    _audit_digest(uow, now, ws, "teamwell", Action.DIGEST_SENT, built.content)
+                sent += queued
             uow.commit()
     return sent
 
 
+def _audit_digest(uow: UnitOfWork, now: datetime, ws: str, actor: str, action: Action,
+                  content: DigestContent) -> None:
+    """A digest shows team results: record whose digest it was and which groups it showed."""
+    record(uow, now, ws, actor, action, Someone(content.recipient_id), {
+        "via": "weekly digest" if action is Action.DIGEST_SENT else "digest preview",
+        "scope": "organisation" if content.for_hr else "teams led",
+        "week": content.week.isoformat() if content.week else None,
+        "shown": [s.name for s in content.sections if s.shown]})
+
+
 def preview_digest(deps: Deps, workspace_id: str, email: str) -> Message:
-    """The digest a manager or admin would get now, without sending or storing anything."""
+    """The digest a manager or admin would get now; only the audit entry is stored."""
     now = deps.clock.now()
     with deps.uow() as uow:
         person = uow.people.by_email(workspace_id, email)
@@ -261,6 +276,9 @@ def preview_digest(deps: Deps, workspace_id: str, email: str) -> Message:
                              latest_closed_week(uow, workspace_id, now.date()))
         records = uow.recognition.kudos_records(workspace_id,
                                                 now - timedelta(weeks=QUIET_WEEKS + 1))
-        return digest_message(build_digest(deps, uow, window, person, now, people,
-                                           records).content)
+        content = build_digest(deps, uow, window, person, now, people, records).content
+        # Previewing shows the same team results the digest does: a view by the command line.
+        _audit_digest(uow, now, workspace_id, "cli", Action.VIEW_RESULTS, content)
+        uow.commit()
+    return digest_message(content)
 

@@ -9,7 +9,7 @@ Someone the directory first meets by joining the platform starts on that day unt
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 
 from teamwell.core.directory import (
@@ -25,47 +25,8 @@ from teamwell.core.errors import InvalidSequence, TeamwellError, UnknownPerson
 from teamwell.core.people import Person, Role, valid_timezone
 from teamwell.core.ports import UnitOfWork
 from teamwell.handlers.deps import Deps
-
-
-@dataclass(frozen=True, slots=True)
-class NewHire:
-    """Someone whose onboarding the import started."""
-
-    person_id: str
-    name: str
-    start_date: date
-    line: int
-
-
-@dataclass(frozen=True, slots=True)
-class ImportReport:
-    """What an import did; errors are rows left out, warnings are rows imported with a caveat."""
-
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: tuple[RowError, ...] = ()
-    warnings: tuple[RowError, ...] = ()
-    onboarding: tuple[NewHire, ...] = ()
-
-    @property
-    def imported(self) -> int:
-        """How many rows were imported."""
-        return self.created + self.updated + self.unchanged
-
-    def summary(self) -> str:
-        """A few lines for the person who ran the import."""
-        if self.imported == 0 and any(e.line == 1 for e in self.errors):
-            lines = ["Nothing imported: the header line needs fixing."]
-        else:
-            lines = [f"{self.imported} people imported: {self.created} new, {self.updated} "
-                     f"updated, {self.unchanged} unchanged; "
-                     f"{len({e.line for e in self.errors})} rows not imported."]
-        lines += [f"error {e}" for e in self.errors]
-        lines += [f"warning {w}" for w in self.warnings]
-        lines += [f"onboarding starts for {h.name} on {h.start_date.isoformat()}"
-                  for h in self.onboarding]
-        return "\n".join(lines)
+from teamwell.handlers.import_report import ImportReport, NewHire
+from teamwell.handlers.roles import audit_role_changes, is_configured_admin
 
 
 def _new_id() -> str:
@@ -88,9 +49,10 @@ def _from_row(base: Person, row: CsvPerson) -> Person:
 class _Directory:
     """The workspace's people during one import, keyed by email, with what changed."""
 
-    def __init__(self, uow: UnitOfWork, workspace_id: str) -> None:
+    def __init__(self, uow: UnitOfWork, workspace_id: str, admins: frozenset[str]) -> None:
         self.uow = uow
         self.workspace_id = workspace_id
+        self.admins = admins
         everyone = uow.people.list(workspace_id, active_only=False)
         self.before = {p.id: p for p in everyone}
         self.now = dict(self.before)
@@ -109,6 +71,8 @@ class _Directory:
         base = self.now[found] if found else Person(id=_new_id(), workspace_id=self.workspace_id,
                                                     name=row.name)
         person = _from_row(base, row)
+        if row.email in self.admins:
+            person = person.with_roles(Role.ADMIN)
         if row.team:
             person = replace(person, team_id=self.team_id(row.team))
         self.now[person.id] = person
@@ -183,7 +147,7 @@ def import_people(deps: Deps, workspace_id: str, csv_text: str) -> ImportReport:
     if not parsed.rows:
         return ImportReport(errors=tuple(parsed.errors))
     with deps.uow() as uow:
-        directory = _Directory(uow, workspace_id)
+        directory = _Directory(uow, workspace_id, deps.admins)
         people = [directory.upsert(row) for row in parsed.rows]
         warnings = _link_people(directory, parsed.rows)
         counts = {"created": 0, "updated": 0, "unchanged": 0}
@@ -203,6 +167,9 @@ def import_people(deps: Deps, workspace_id: str, csv_text: str) -> ImportReport:
                                          f"onboarding is scheduled from {existing.start_date} "
                                          "(reschedule or restart it if the date moved)"))
         directory.save_changes()
+        for person in directory.now.values():
+            audit_role_changes(uow, deps.clock.now(), directory.before.get(person.id), person,
+                               "import", "config" if is_configured_admin(deps, person) else None)
         uow.commit()
     started, problems = _start_onboardings(deps, workspace_id, hires) if hires else ([], [])
     return ImportReport(
@@ -252,12 +219,17 @@ def sync_profile(deps: Deps, workspace_id: str, profile: Profile, *,
             person = Person(id=_new_id(), workspace_id=workspace_id,
                             name=profile.name.strip() or profile.external_id)
         updated = _apply_profile(uow, person, profile)
+        if is_configured_admin(deps, updated):
+            updated = updated.with_roles(Role.ADMIN)
         if created and joined and updated.start_date is None:
             # The best start date we have, saved with the person: a retried join (they exist
             # now) still sees a new hire instead of established staff without a start date.
             updated = replace(updated, start_date=_today(deps, updated))
         if created or updated != person:
             uow.people.save(updated)
+            # The platform's admin flag or TEAMWELL_ADMINS can grant admin; either is audited.
+            audit_role_changes(uow, deps.clock.now(), None if created else person, updated,
+                               profile.platform, profile.platform if profile.is_admin else "config")
         if not linked:
             uow.people.link_account(workspace_id, updated.id, profile.platform,
                                     profile.external_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -45,19 +46,29 @@ def latest_closed_week(uow: UnitOfWork, workspace_id: str, before: date) -> date
 def team_results(deps: Deps, workspace_id: str, team_name: str | None = None,
                  week: date | None = None) -> Results:
     """What a manager of the team (or HR, for no team) may see for a week (default: latest)."""
+    if team_name is None:
+        return results_for(deps, workspace_id, None, week)
     with deps.uow() as uow:
-        teams = uow.teams.list(workspace_id)
-        groups = team_groups(teams)
-        if team_name is None:
+        team = uow.teams.by_name(workspace_id, team_name)
+    if team is None:
+        raise InvalidInput(f"There is no team called {team_name!r}.")
+    return results_for(deps, workspace_id, [team.id], week)
+
+
+def results_for(deps: Deps, workspace_id: str, roots: Sequence[str] | None,
+                week: date | None = None) -> Results:
+    """The groups under the root teams (None: everything HR may see) for a week (or latest)."""
+    with deps.uow() as uow:
+        groups = team_groups(uow.teams.list(workspace_id))
+        if roots is None:
             wanted = [g.id for g in groups]
         else:
-            team = uow.teams.by_name(workspace_id, team_name)
-            if team is None:
-                raise InvalidInput(f"There is no team called {team_name!r}.")
+            atoms = {g.id: g.atoms for g in groups}
             # A manager sees their team and the teams under it, never a sibling or the parent.
-            wanted = [g.id for g in groups if g.id != WHOLE_WORKSPACE and g.atoms <= next(
-                x.atoms for x in groups if x.id == team.id)]
-            wanted.sort(key=lambda gid: (gid != team.id, gid))
+            under = {g.id for g in groups if g.id != WHOLE_WORKSPACE
+                     and any(g.atoms <= atoms[root] for root in roots if root in atoms)}
+            wanted = [r for r in roots if r in under]
+            wanted += sorted(under - set(wanted))
         chosen = week or latest_closed_week(uow, workspace_id, deps.clock.now().date())
         if chosen is None:
             return Results(None, (), deps.pulse.min_group_size)

@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from teamwell.bot.storage.audit_repo import SqlAuditLog
 from teamwell.bot.storage.comment_scores_repo import SqlCommentScores
 from teamwell.bot.storage.digest_repo import SqlDigests
 from teamwell.bot.storage.engine import make_session_factory
@@ -15,6 +16,7 @@ from teamwell.bot.storage.pulse_repo import SqlPulses
 from teamwell.bot.storage.purge import run_after_commit
 from teamwell.bot.storage.recognition_repo import SqlRecognition
 from teamwell.bot.storage.repos import SqlEvents, SqlOutbox, SqlPeople, SqlTeams, SqlWorkspaces
+from teamwell.core.audit import AuditLog
 from teamwell.core.ports import (
     CommentScores,
     Digests,
@@ -49,6 +51,7 @@ class SqlUnitOfWork:
         self.digests: Digests = SqlDigests(self.session)
         self.outbox: Outbox = SqlOutbox(self.session)
         self.events: Events = SqlEvents(self.session)
+        self.audit: AuditLog = SqlAuditLog(self.session)
         return self
 
     def __exit__(
