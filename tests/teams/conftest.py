@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -13,11 +13,13 @@ import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor
 
 from teamwell.bot.config import load_settings
 from teamwell.bot.teams import simulate
 from teamwell.bot.teams.edge import TeamsEdge
 from teamwell.bot.teams.fake_connector import FakeConnector
+from teamwell.bot.teams.fake_login import FakeLogin
 from teamwell.bot.teams.route import add_teams_routes
 from teamwell.bot.teams.simulate import TeamsTeam, TeamsUser, Where
 from teamwell.bot.wiring import Wired, wire
@@ -25,6 +27,8 @@ from teamwell.core.clock import FakeClock
 from teamwell.core.people import Person
 
 TENANT = simulate.TENANT_ID
+APP_ID = "11111111-2222-4333-8444-555555555555"
+APP_PASSWORD = "not-a-real-secret"
 _ids = itertools.count(1)
 
 
@@ -179,3 +183,21 @@ async def teams_world(sqlite_url: str, teams_env: dict[str, str],
         await server.close()
         await connector.stop()
         wired.engine.dispose()
+
+
+@pytest.fixture
+def login_tenant() -> str:
+    """The tenant that grants the app its tokens (a test module may override this fixture)."""
+    return TENANT
+
+
+@pytest.fixture
+def fake_login(monkeypatch: pytest.MonkeyPatch, login_tenant: str) -> Iterator[FakeLogin]:
+    """Microsoft's login hosts, faked on loopback; `requests` in this process reaches them."""
+    with FakeLogin(APP_ID, APP_PASSWORD, token_tenant=login_tenant) as login:
+        for name, value in login.environment().items():
+            monkeypatch.setenv(name, value)
+        # botbuilder keeps signing keys for a day per metadata URL, process-wide: each test
+        # starts with none, as a freshly started Teamwell does.
+        monkeypatch.setattr(JwtTokenExtractor, "metadataCache", {})
+        yield login

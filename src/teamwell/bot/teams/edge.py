@@ -12,14 +12,22 @@ from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
+    ConfigurationServiceClientCredentialFactory,
 )
 from botbuilder.schema import Activity, ActivityTypes
-from botframework.connector.auth import AuthenticateRequestResult, BotFrameworkAuthentication
+from botframework.connector.auth import (
+    AppCredentials,
+    AuthenticateRequestResult,
+    BotFrameworkAuthentication,
+    ServiceClientCredentialsFactory,
+)
+from msrest.authentication import Authentication
 
 from teamwell.bot.teams.handler import TeamwellBot
 from teamwell.bot.teams.identity import TeamsIdentity
 from teamwell.bot.teams.invokes import text_answer
 from teamwell.bot.teams.settings import TeamsConfig
+from teamwell.bot.teams.tokens import bot_token
 from teamwell.bot.teams.turns import TeamsContext, answer_invoke
 from teamwell.core.errors import TeamwellError
 from teamwell.handlers.deps import Deps
@@ -44,7 +52,42 @@ def authentication(config: TeamsConfig) -> BotFrameworkAuthentication:
                                APP_TYPE="SingleTenant" if config.tenant_id else "MultiTenant")
     if config.tenant_id:
         settings.APP_TENANTID = config.tenant_id
-    return ConfigurationBotFrameworkAuthentication(settings)
+    kept = KeptCredentials(ConfigurationServiceClientCredentialFactory(settings))
+    return ConfigurationBotFrameworkAuthentication(settings, credentials_factory=kept)
+
+
+class KeptCredentials(ServiceClientCredentialsFactory):  # type: ignore[misc]
+    """botbuilder's credentials, kept per audience, with their token ready before msrest asks.
+
+    Left alone, botbuilder makes new credentials (a new MSAL client, so a new token from Entra)
+    for every turn, and msrest fetches that token synchronously inside the event loop.
+    """
+
+    def __init__(self, inner: ServiceClientCredentialsFactory) -> None:
+        self._inner = inner
+        self._kept: dict[tuple[str, str, str, bool], Authentication] = {}
+
+    async def is_valid_app_id(self, app_id: str) -> bool:
+        """Whether the id is this bot's."""
+        return bool(await self._inner.is_valid_app_id(app_id))
+
+    async def is_authentication_disabled(self) -> bool:
+        """Whether there is no app id (local testing)."""
+        return bool(await self._inner.is_authentication_disabled())
+
+    async def create_credentials(self, app_id: str, oauth_scope: str, login_endpoint: str,
+                                 validate_authority: bool) -> Authentication:
+        """The kept credentials for this audience, their token fetched off the event loop."""
+        key = (app_id, oauth_scope, login_endpoint, validate_authority)
+        credentials = self._kept.get(key)
+        if credentials is None:
+            credentials = await self._inner.create_credentials(app_id, oauth_scope,
+                                                               login_endpoint, validate_authority)
+            self._kept[key] = credentials
+        if isinstance(credentials, AppCredentials) and credentials.microsoft_app_id:
+            # Signing then reads MSAL's cache instead of calling Entra from the event loop.
+            await bot_token(credentials)
+        return credentials
 
 
 @dataclass
@@ -56,6 +99,7 @@ class TeamsEdge:
     adapter: CloudAdapter
     bot: TeamwellBot
     serving: bool
+    auth_timeout: float = AUTH_TIMEOUT
     # Token checks may fetch signing keys with a blocking HTTP call: never on the event loop,
     # and never in the default executor (one database thread with SQLite).
     _auth_pool: ThreadPoolExecutor = field(
@@ -82,7 +126,7 @@ class TeamsEdge:
         loop = asyncio.get_running_loop()
         try:
             return await asyncio.wait_for(loop.run_in_executor(self._auth_pool, check),
-                                          AUTH_TIMEOUT)
+                                          self.auth_timeout)
         except PermissionError as exc:
             raise NotVerified(str(exc) or "not authorised") from exc
         except Exception as exc:  # noqa: BLE001 - undecodable token, no keys: cannot verify

@@ -13,6 +13,7 @@ from botbuilder.schema import Activity
 
 from teamwell.bot.teams.edge import NotVerified, TeamsEdge, build_edge
 from teamwell.bot.teams.identity import tenant_of
+from teamwell.bot.teams.tokens import TokenUnavailable
 from teamwell.bot.wiring import Wired
 
 log = logging.getLogger(__name__)
@@ -104,6 +105,10 @@ def teams_route(edge: TeamsEdge) -> Callable[[web.Request], Awaitable[web.Stream
             return _bad(403, "this Teamwell serves one organisation only")
         try:
             invoke = await edge.adapter.process_activity(auth, activity, edge.bot.on_turn)
+        except TokenUnavailable as exc:
+            # botbuilder gets the bot's token before the turn starts: nothing was handled.
+            log.warning("Teams activity refused for now, the bot has no token: %s", exc)
+            return _bad(503, "temporarily unavailable")
         except Exception:  # noqa: BLE001 - the edge's last line: never a 500
             log.exception("Teams activity failed outside the turn's error handling")
             return _bad(503, "temporarily unavailable")

@@ -14,7 +14,7 @@ import logging
 import random
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import aiohttp
@@ -32,8 +32,12 @@ from teamwell.bot.storage import accounts_store
 from teamwell.bot.storage.outbox_store import Claimed, OutboxStore, UowFactory
 from teamwell.bot.teams.cards import render_activity
 from teamwell.bot.teams.settings import TeamsConfig
+from teamwell.bot.teams.tokens import TokenUnavailable, bot_token
 from teamwell.core.clock import Clock
 from teamwell.core.messages import Message, mentioned_people
+
+if TYPE_CHECKING:
+    from botframework.connector.auth import AppCredentials
 
 log = logging.getLogger(__name__)
 PLATFORM = "teams"
@@ -67,6 +71,7 @@ class TeamsCourier:
         self.timeout = aiohttp.ClientTimeout(total=timeout)
         self._session: aiohttp.ClientSession | None = None
         self._service: dict[str, str] = {}  # conversation id -> service URL
+        self._credentials: AppCredentials | None = None
 
     async def close(self) -> None:
         """Close the HTTP session."""
@@ -134,6 +139,9 @@ class TeamsCourier:
                 # Credentials are the operator's to fix; every row waits rather than fails.
                 return Failure(Kind.TRANSIENT, f"Bot Framework refused our token: {exc}")
             return Failure(Kind.PERMANENT, str(exc))
+        if isinstance(exc, TokenUnavailable):
+            # Nothing was sent; a wrong secret or an unreachable login is the operator's to fix.
+            return Failure(Kind.TRANSIENT, f"could not get the bot's Bot Framework token: {exc}")
         if isinstance(exc, aiohttp.ClientError | asyncio.TimeoutError | TimeoutError | OSError):
             return Failure(Kind.TRANSIENT, f"{type(exc).__name__}: {exc}".strip(": "),
                            maybe_took_effect=True)
@@ -211,12 +219,14 @@ class TeamsCourier:
     async def _token(self) -> str | None:
         if not self.config.app_id:
             return None  # anonymous local testing: the connector wants no token
-        from botframework.connector.auth import MicrosoftAppCredentials
+        if self._credentials is None:
+            from botframework.connector.auth import MicrosoftAppCredentials
 
-        credentials = MicrosoftAppCredentials(self.config.app_id, self.config.app_password,
-                                              channel_auth_tenant=self.config.tenant_id)
-        # MSAL caches the token; the first fetch is a blocking HTTP call.
-        return str(await asyncio.to_thread(credentials.get_access_token))
+            # One for the courier's life: MSAL's token cache belongs to it.
+            self._credentials = MicrosoftAppCredentials(
+                self.config.app_id, self.config.app_password,
+                channel_auth_tenant=self.config.tenant_id)
+        return await bot_token(self._credentials)
 
 
 def _service_and_tenant(store: OutboxStore, workspace_id: str) -> tuple[str | None, str | None]:
