@@ -22,6 +22,7 @@ from typing import Any
 
 from aiohttp import web
 
+from teamwell.bot.fake_thread import ServedInThread
 from teamwell.bot.slack.fake_files import UPLOAD, FakeFiles
 from teamwell.bot.slack.fake_workspace import Body, FakeWorkspace, Params, add_system_users
 from teamwell.core.clock import Clock, SystemClock
@@ -261,57 +262,18 @@ async def _read_params(request: web.Request) -> Params:
     return params
 
 
-class FakeSlackApiThread:
+class FakeSlackApiThread(ServedInThread[FakeSlackApi]):
     """Runs a FakeSlackApi on its own event loop thread, for sync tests and subprocess tests."""
 
     def __init__(self, api: FakeSlackApi | None = None, **kwargs: Any) -> None:
-        self.api = api or FakeSlackApi(**kwargs)
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
+        super().__init__(api or FakeSlackApi(**kwargs), "fake-slack-api")
 
-    def start(self) -> str:
-        """Start serving and return the base URL (without /api/)."""
-        loop = asyncio.new_event_loop()
-        self._loop = loop
-        self._thread = threading.Thread(target=loop.run_forever, name="fake-slack-api",
-                                        daemon=True)
-        self._thread.start()
-        return asyncio.run_coroutine_threadsafe(self.api.start(), loop).result(timeout=10)
-
-    def stop(self) -> None:
-        """Stop serving and end the thread."""
-        loop, thread = self._loop, self._thread
-        if loop is None or thread is None:
-            return
-        asyncio.run_coroutine_threadsafe(self.api.stop(), loop).result(timeout=10)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout=10)
-        loop.close()
-        self._loop = self._thread = None
-
-    def __enter__(self) -> FakeSlackApiThread:
-        self.start()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.stop()
+    @property
+    def api(self) -> FakeSlackApi:
+        """The fake itself."""
+        return self.server
 
     @property
     def base_url(self) -> str:
         """Where the fake listens (without /api/)."""
-        return self.api.base_url
-
-    @property
-    def latency(self) -> float:
-        """Seconds added to every call."""
-        return self.api.latency
-
-    @latency.setter
-    def latency(self, seconds: float) -> None:
-        self.api.latency = seconds
-
-    def __getattr__(self, name: str) -> Any:
-        # Everything else (calls, fail_next, add_user, posted_outbox_ids...) is the server's.
-        if name == "api":
-            raise AttributeError(name)
-        return getattr(self.api, name)
+        return self.server.base_url

@@ -23,6 +23,7 @@ from typing import Any
 
 from aiohttp import web
 
+from teamwell.bot.fake_thread import ServedInThread
 from teamwell.bot.teams.fake_routes import (
     DENIED,
     MALFORMED,
@@ -220,52 +221,13 @@ class FakeConnector:
             call.authorization, self.clock.now(), time.monotonic(), status, answer, took_effect))
 
 
-class FakeConnectorThread:
+class FakeConnectorThread(ServedInThread[FakeConnector]):
     """Runs a FakeConnector on its own event loop thread, for sync and subprocess tests."""
 
     def __init__(self, connector: FakeConnector | None = None, **kwargs: Any) -> None:
-        self.connector = connector or FakeConnector(**kwargs)
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> str:
-        """Start serving and return the base URL."""
-        loop = asyncio.new_event_loop()
-        self._loop = loop
-        self._thread = threading.Thread(target=loop.run_forever, name="fake-teams-connector",
-                                        daemon=True)
-        self._thread.start()
-        return asyncio.run_coroutine_threadsafe(self.connector.start(), loop).result(timeout=10)
-
-    def stop(self) -> None:
-        """Stop serving and end the thread."""
-        loop, thread = self._loop, self._thread
-        if loop is None or thread is None:
-            return
-        asyncio.run_coroutine_threadsafe(self.connector.stop(), loop).result(timeout=10)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout=10)
-        loop.close()
-        self._loop = self._thread = None
-
-    def __enter__(self) -> FakeConnectorThread:
-        self.start()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.stop()
+        super().__init__(connector or FakeConnector(**kwargs), "fake-teams-connector")
 
     @property
-    def latency(self) -> float:
-        """Seconds added to every call."""
-        return self.connector.latency
-
-    @latency.setter
-    def latency(self, seconds: float) -> None:
-        self.connector.latency = seconds
-
-    def __getattr__(self, name: str) -> Any:
-        # Everything else (base_url, calls, fail_next, add_member, texts_to...) is the server's.
-        if name == "connector":
-            raise AttributeError(name)
-        return getattr(self.connector, name)
+    def connector(self) -> FakeConnector:
+        """The fake itself."""
+        return self.server
