@@ -91,3 +91,12 @@ def _tell_manager(uow: UnitOfWork, now: datetime, kudos: Kudos, value: CompanyVa
         return
     queue_for(uow, now, manager, f"kudos:{kudos.id}:manager:{receiver.id}",
               manager_notice(kudos, value, receiver.id))
+
+
+def unknown_receiver(shown: str, place: str) -> UnknownPerson:
+    """The refusal when a receiver is not in the directory (place: "workspace", "organisation")."""
+    who = f"@{shown}" if shown else "someone you mentioned"
+    return UnknownPerson(f"I can't find {who} in this {place}'s directory, so no kudos were "
+                         f"given. Kudos are for colleagues (not bots or people outside the "
+                         f"{place}).")
+

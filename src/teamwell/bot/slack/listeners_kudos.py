@@ -23,7 +23,7 @@ from teamwell.core.actions import ActionId
 from teamwell.core.errors import TeamwellError, UnknownPerson
 from teamwell.core.kudos_views import MESSAGE, PUBLIC, RECEIVERS, VALUE, WHERE
 from teamwell.core.messages import Form, text
-from teamwell.handlers.kudos import give_kudos, kudos_form_for
+from teamwell.handlers.kudos import give_kudos, kudos_form_for, unknown_receiver
 
 MENTION = re.compile(r"<@([UW][A-Z0-9]{2,30})(?:\|([^>]*))?>")
 _LEADING = re.compile(r"^(?:\s*(?:<@[UW][A-Z0-9]{2,30}(?:\|[^>]*)?>|,|and|&amp;))+\s*", re.I)
@@ -53,10 +53,7 @@ async def _person(edge: SlackEdge, client: AsyncWebClient, ws: str, slack_id: st
     try:
         return await edge.identity.person_id(client, ws, slack_id)
     except UnknownPerson as exc:
-        who = f"@{shown}" if shown else "someone you mentioned"
-        raise UnknownPerson(f"I can't find {who} in this workspace's directory, so no kudos "
-                            "were given. Kudos are for colleagues (not bots or people outside "
-                            "the workspace).") from exc
+        raise unknown_receiver(shown, "workspace") from exc
 
 
 def register_kudos(app: AsyncApp, edge: SlackEdge) -> None:

@@ -12,7 +12,7 @@ from teamwell.bot.teams.text_commands import Mentioned, Typed, kudos_message
 from teamwell.bot.teams.turns import TeamsContext
 from teamwell.core.errors import UnknownPerson
 from teamwell.core.kudos_views import MESSAGE, PUBLIC, RECEIVERS, VALUE, WHERE
-from teamwell.handlers.kudos import give_kudos
+from teamwell.handlers.kudos import give_kudos, unknown_receiver
 
 
 async def _receiver(ctx: TeamsContext, turn_context: TurnContext, ws: str, user_id: str,
@@ -20,10 +20,7 @@ async def _receiver(ctx: TeamsContext, turn_context: TurnContext, ws: str, user_
     try:
         return await ctx.identity.person_id(turn_context, ws, user_id)
     except UnknownPerson as exc:
-        who = f"@{shown}" if shown else "someone you chose"
-        raise UnknownPerson(f"I can't find {who} in this organisation's directory, so no kudos "
-                            "were given. Kudos are for colleagues (not bots or people outside "
-                            "the organisation).") from exc
+        raise unknown_receiver(shown, "organisation") from exc
 
 
 async def receivers(ctx: TeamsContext, turn_context: TurnContext, ws: str,
