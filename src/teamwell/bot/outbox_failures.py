@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 from dataclasses import dataclass
 from enum import StrEnum
+
+import aiohttp
 
 
 class Kind(StrEnum):
@@ -55,3 +58,12 @@ def problem_failure(exc: BaseException) -> Failure | None:
     if isinstance(exc, PermanentProblem):
         return Failure(Kind.PERMANENT, str(exc))
     return None
+
+
+def network_failure(exc: BaseException) -> Failure | None:
+    """A connection problem or a timeout: retried, and the call may have taken effect."""
+    if isinstance(exc, aiohttp.ClientError | asyncio.TimeoutError | TimeoutError | OSError):
+        return Failure(Kind.TRANSIENT, f"{type(exc).__name__}: {exc}".strip(": "),
+                       maybe_took_effect=True)
+    return None
+

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
-import aiohttp
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from teamwell.bot.outbox_failures import (
@@ -13,6 +10,7 @@ from teamwell.bot.outbox_failures import (
     PermanentProblem,
     TransientProblem,
     backoff,
+    network_failure,
     problem_failure,
     retry_after_seconds,
 )
@@ -55,7 +53,4 @@ def classify(exc: BaseException) -> Failure | None:
         return Failure(Kind.PERMANENT, code)
     if isinstance(exc, SlackRequestError):
         return Failure(Kind.PERMANENT, f"request refused by slack_sdk: {exc}")
-    if isinstance(exc, aiohttp.ClientError | asyncio.TimeoutError | TimeoutError | OSError):
-        return Failure(Kind.TRANSIENT, f"{type(exc).__name__}: {exc}".strip(": "),
-                       maybe_took_effect=True)
-    return problem_failure(exc)
+    return network_failure(exc) or problem_failure(exc)

@@ -24,6 +24,7 @@ from teamwell.bot.outbox_failures import (
     Kind,
     PermanentProblem,
     TransientProblem,
+    network_failure,
     problem_failure,
     retry_after_seconds,
 )
@@ -142,10 +143,7 @@ class TeamsCourier:
         if isinstance(exc, TokenUnavailable):
             # Nothing was sent; a wrong secret or an unreachable login is the operator's to fix.
             return Failure(Kind.TRANSIENT, f"could not get the bot's Bot Framework token: {exc}")
-        if isinstance(exc, aiohttp.ClientError | asyncio.TimeoutError | TimeoutError | OSError):
-            return Failure(Kind.TRANSIENT, f"{type(exc).__name__}: {exc}".strip(": "),
-                           maybe_took_effect=True)
-        return problem_failure(exc)
+        return network_failure(exc) or problem_failure(exc)
 
     def finished(self, claim_id: str) -> None:
         """Nothing is kept per row."""
