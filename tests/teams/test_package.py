@@ -71,7 +71,8 @@ def test_the_manifest_offers_the_bot_in_every_scope_with_its_commands() -> None:
     lists = {tuple(cl["scopes"]): [c["title"] for c in cl["commands"]] for cl in bot["commandLists"]}
     assert bot["botId"] == BOT_ID
     assert sorted(bot["scopes"]) == ["groupChat", "personal", "team"]
-    assert (bot["supportsFiles"], bot["isNotificationOnly"]) == (False, False)
+    # supportsFiles: mydata sends the person their data file (the file consent flow).
+    assert (bot["supportsFiles"], bot["isNotificationOnly"]) == (True, False)
     assert lists[("personal",)] == ["help", "privacy", "mydata", "pulse", "kudos", "forget me"]
     assert lists[("team",)] == lists[("groupChat",)] == ["help", "privacy", "kudos"]
     assert manifest["permissions"] == ["identity", "messageTeamMembers"]

@@ -143,14 +143,16 @@ async def test_personal_commands_in_a_channel_are_redirected_to_the_personal_cha
     assert "ada" not in replies[0].lower()
 
 
-async def test_forget_me_is_answered_honestly(teams_world: TeamsWorld) -> None:
+async def test_forget_me_asks_for_a_confirmation_first(teams_world: TeamsWorld) -> None:
     w = teams_world
     ada = w.user("Ada Lovelace")
     w.add_person(ada)
 
     await w.say(ada, "forget me")
 
-    assert any("HR team" in t for t in w.texts_to(ada))
+    assert any("Forget me?" in t for t in w.texts_to(ada))
+    assert [b["title"] for b in w.connector.buttons_to(ada.id)] == ["Yes, forget me", "Cancel"]
+    assert w.person_by_account(ada) is not None
 
 
 @pytest.mark.parametrize("body", [b"{not json", b"\xff\xfe", b"[1, 2]", b'"message"'])

@@ -25,6 +25,8 @@ class ActionId(StrEnum):
     DIGEST_LATER = "tw_digest_later"
     DIGEST_NOT_USEFUL = "tw_digest_not_useful"
     DIGEST_DONE = "tw_digest_done"
+    FORGET_CONFIRM = "tw_forget_confirm"
+    FORGET_CANCEL = "tw_forget_cancel"
 
 
 # Buttons whose click opens a form (a Slack modal, a Teams task module) rather than acting.

@@ -41,7 +41,8 @@ def intro_message() -> Message:
             )),
             Context(text(
                 "/teamwell privacy: the details. /teamwell stop: no more onboarding messages. "
-                "/teamwell pulse off: no pulses. /teamwell help: everything I understand.",
+                "/teamwell pulse off: no pulses. /teamwell consents: all your choices. "
+                "/teamwell help: everything I understand.",
             )),
         ),
     )
@@ -84,11 +85,12 @@ def privacy_message(minimum: int = 5) -> Message:
             )),
             Section(text(
                 Bold("Your choices: "),
+                "/teamwell consents lists them all and how to change each; "
                 "/teamwell pulse off stops pulses (/teamwell pulse on brings them back); "
                 "/teamwell kudos-notices off keeps kudos you receive from your manager; "
-                "/teamwell stop ends your onboarding messages at once. For a copy of what I "
-                "hold about you, or to have it erased, ask your HR team; self-service commands "
-                "for both are planned.",
+                "/teamwell stop ends your onboarding messages at once. /teamwell mydata sends "
+                "you a copy of everything I hold about you, as a file; /teamwell forget me "
+                "erases it (after you confirm).",
             )),
             Context(text("I'm a bot. I suggest; people decide. I never act on anyone's behalf.")),
         ),
@@ -113,11 +115,15 @@ def help_message() -> Message:
                 "it out of the recognition channel)\n"
                 "/teamwell kudos: kudos you gave and received (only you see it)\n"
                 "/teamwell kudos team: kudos your reports received (managers)\n"
-                "/teamwell mydata: what I hold about you\n"
+                "/teamwell mydata: what I hold about you, with the full file\n"
+                "/teamwell forget me: erase what I hold about you (you confirm first)\n"
                 "/teamwell kudos-notices off | on: whether your manager hears about kudos "
                 "you receive\n"
                 "/teamwell birthday on | off: celebrate your birthday (off unless you ask)\n"
                 "/teamwell celebrations off | on: leave out or rejoin all celebrations\n"
+                "/teamwell kudos-prompts off | on: recognition prompts about your team "
+                "(managers)\n"
+                "/teamwell consents: every choice above, whether it is on, and how to change it\n"
                 "/teamwell stop: no more onboarding messages for you",
             )),
             Context(text("I'm a bot. If you need a person, use the 'I need help' button.")),

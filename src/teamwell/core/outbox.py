@@ -16,6 +16,8 @@ class OutboxStatus(StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    # A failed row past the message-log retention: its content is gone and it is never retried.
+    EXPIRED = "expired"
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,8 @@ from types import TracebackType
 from typing import Protocol
 
 from teamwell.core.audit import AuditLog
+from teamwell.core.consent import ConsentStore
+from teamwell.core.data_rights import PersonData
 from teamwell.core.kudos import Kudos
 from teamwell.core.onboarding import (
     CheckIn,
@@ -31,6 +33,7 @@ from teamwell.core.pulse import (
     PulseRound,
 )
 from teamwell.core.recognition_stats import KudosRecord
+from teamwell.core.retention import RetentionStore
 from teamwell.core.sentiment import SentimentScore, UnscoredComment
 from teamwell.core.suggestions import Status as SuggestionStatus
 from teamwell.core.suggestions import Suggestion
@@ -481,6 +484,9 @@ class UnitOfWork(Protocol):
     outbox: Outbox
     events: Events
     audit: AuditLog
+    person_data: PersonData
+    consents: ConsentStore
+    retention: RetentionStore
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from teamwell.core.celebrations import celebration_dm, celebration_post, due_celebrations
+from teamwell.core.consent import DEFAULT, Feature
 from teamwell.core.outbox import OutboundItem
 from teamwell.handlers.deps import Deps
 from teamwell.handlers.notify import queue_for
@@ -21,9 +22,10 @@ def send_due_celebrations(deps: Deps) -> int:
     total = 0
     for ws in workspaces:
         with deps.uow() as uow:
-            choices = uow.recognition.celebration_choices(ws)
+            choices = uow.consents.in_workspace(ws)
             people = uow.people.list(ws)
-            entries = [(p, *choices.get(p.id, (False, False))) for p in people]
+            entries = [(p, c.allows(Feature.BIRTHDAY), not c.allows(Feature.CELEBRATIONS))
+                       for p in people for c in [choices.get(p.id, DEFAULT)]]
             by_id = {p.id: p for p in people}
             fresh = [c for c in due_celebrations(entries, now, settings)
                      if uow.recognition.mark_celebrated(ws, c.key, now)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from teamwell.core.copy import help_message, privacy_message
 from teamwell.core.messages import Message, Section, say, text
+from teamwell.handlers.consent import choice_command, consents_reply
 from teamwell.handlers.deps import Deps
 from teamwell.handlers.notify import queue_for
 
@@ -36,8 +37,11 @@ def command_reply(deps: Deps, workspace_id: str, person_id: str, command_text: s
         return help_message()
     if words[0] == "privacy":
         return privacy_message(deps.pulse.min_group_size)
-    if words[0] in ("celebrations", "birthday") and words[1:2] in (["on"], ["off"]):
-        return _celebration_choice(deps, workspace_id, person_id, words[0], words[1] == "on")
+    if words[0] in ("consents", "consent", "choices"):
+        return consents_reply(deps, workspace_id, person_id)
+    choice = choice_command(deps, workspace_id, person_id, words)
+    if choice is not None:
+        return say(choice)
     if words == ["kudos"]:
         from teamwell.handlers.recognition import my_kudos
 
@@ -53,10 +57,12 @@ def command_reply(deps: Deps, workspace_id: str, person_id: str, command_text: s
         from teamwell.handlers.mydata import my_data
 
         return my_data(deps, workspace_id, person_id)
+    if words[:2] == ["forget", "me"]:
+        from teamwell.handlers.forget_flow import forget_request
+
+        return forget_request(deps, workspace_id, person_id)
     if words[0] == "results":
         return _results_command(deps, workspace_id, person_id, command_text, private)
-    if words[0] == "kudos-notices" and words[1:2] in (["on"], ["off"]):
-        return _kudos_notices(deps, workspace_id, person_id, words[1] == "on")
     if words[0] == "pulse":
         return _pulse_command(deps, workspace_id, person_id, words[1:], private)
     if words[0] in ("onboarding", "progress") and words[1:2] != ["stop"]:
@@ -69,12 +75,8 @@ def command_reply(deps: Deps, workspace_id: str, person_id: str, command_text: s
 
 def _pulse_command(deps: Deps, workspace_id: str, person_id: str, rest: list[str],
                    private: bool) -> Message:
-    from teamwell.handlers.pulse_answers import current_pulse, set_pulse_participation
+    from teamwell.handlers.pulse_answers import current_pulse
 
-    if rest[:1] in (["off"], ["out"], ["stop"], ["on"], ["in"], ["start"]):
-        reply = set_pulse_participation(deps, workspace_id, person_id,
-                                        rest[0] in ("on", "in", "start"))
-        return say(reply)
     if rest:
         return _unknown("pulse " + rest[0])
     return current_pulse(deps, workspace_id, person_id, with_answers=private)
@@ -89,38 +91,6 @@ def _results_command(deps: Deps, workspace_id: str, person_id: str, command_text
 
     rest = command_text.strip().split(maxsplit=1)[1:]
     return results_reply(deps, workspace_id, person_id, rest[0] if rest else None)
-
-
-def _celebration_choice(deps: Deps, workspace_id: str, person_id: str, what: str,
-                        on: bool) -> Message:
-    with deps.uow() as uow:
-        if what == "birthday":
-            uow.recognition.set_birthday_opt_in(workspace_id, person_id, on)
-        else:
-            uow.recognition.set_celebrations_opt_out(workspace_id, person_id, not on)
-        uow.commit()
-    replies = {
-        ("birthday", True): "I'll wish you a happy birthday on the day (never with your age). "
-                            "/teamwell birthday off undoes it.",
-        ("birthday", False): "Your birthday stays private: I won't mention it.",
-        ("celebrations", True): "Work anniversaries (and your birthday, if you opted in) will "
-                                "be celebrated again.",
-        ("celebrations", False): "Done: no celebrations for you, anniversaries or birthdays. "
-                                 "/teamwell celebrations on brings them back.",
-    }
-    reply = replies[(what, on)]
-    return say(reply)
-
-
-def _kudos_notices(deps: Deps, workspace_id: str, person_id: str, on: bool) -> Message:
-    with deps.uow() as uow:
-        uow.recognition.set_manager_notices(workspace_id, person_id, on)
-        uow.commit()
-    reply = ("Your manager will hear about kudos you receive again." if on else
-             "Done: your manager won't be told about kudos you receive. "
-             "/teamwell kudos-notices on undoes it.")
-    return say(reply)
-
 
 
 def reply_to_direct_message(

@@ -7,9 +7,7 @@ as a background job outside any transaction, never while a click waits for its a
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from teamwell.core.pulse_rotation import week_monday
+from teamwell.core.retention import Cutoffs
 from teamwell.core.sentiment import SentimentModel
 from teamwell.handlers.deps import Deps
 
@@ -36,12 +34,9 @@ def score_pending_comments(deps: Deps, model: SentimentModel, batch: int = SCORE
 
 def forget_old_comment_text(deps: Deps) -> int:
     """Delete comment text older than the retention period; returns how many were deleted."""
-    now = deps.clock.now()
-    cutoff = now - timedelta(days=deps.retention.comment_days)
-    # Pulse comments carry no date, only their round's week: a week counts from its Monday,
-    # and only weeks wholly before the cut-off go, so text is never deleted early.
-    pulse_before = week_monday(cutoff.date())
+    # The nightly job does this along with the rest (handlers/retention.py); same cut-offs.
+    cut = Cutoffs.at(deps.clock.now(), deps.retention)
     with deps.uow() as uow:
-        deleted = uow.comment_scores.forget_text(pulse_before, cutoff)
+        deleted = uow.retention.expire_comment_text(cut.pulse_weeks_before, cut.comments)
         uow.commit()
     return deleted

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from teamwell.core.audit import Action, Someone
+from teamwell.core.consent import Feature
 from teamwell.core.digest import (
     DigestContent,
     NewHireLine,
@@ -40,6 +41,7 @@ from teamwell.core.suggestions import (
     team_participation,
 )
 from teamwell.handlers.audit import record
+from teamwell.handlers.consent import allowing
 from teamwell.handlers.deps import Deps
 from teamwell.handlers.digest_burnout import team_signal
 from teamwell.handlers.digest_data import Window, dimension_lines, dimension_series, load_window
@@ -199,8 +201,9 @@ def build_digest(deps: Deps, uow: UnitOfWork, window: Window, person: Person, no
         hires, hire_candidates = _new_hires(uow, ws, person, now)
         candidates += hire_candidates
         # Only where people use kudos at all: otherwise everyone is "unrecognised" and the
-        # suggestion is noise.
-        quiet = unrecognised(reports, records, now, QUIET_WEEKS) if records else []
+        # suggestion is noise. Nobody who turned manager notes off is named.
+        nameable = allowing(uow, ws, reports, Feature.MANAGER_NOTES)
+        quiet = unrecognised(nameable, records, now, QUIET_WEEKS) if records else []
         candidates += [recognition_gap(p.id, p.name, QUIET_WEEKS) for p in quiet[:2]]
     feedback = uow.digests.follow_through(ws, person.id)
     chosen = choose(candidates, {k: v.get(Status.NOT_USEFUL.value, 0) for k, v in feedback.items()},

@@ -6,7 +6,13 @@ from collections.abc import Callable
 
 from teamwell.core.actions import ActionId
 from teamwell.core.messages import Form
-from teamwell.handlers import onboarding, pulse_answers, recognition, suggestion_actions
+from teamwell.handlers import (
+    forget_flow,
+    onboarding,
+    pulse_answers,
+    recognition,
+    suggestion_actions,
+)
 from teamwell.handlers.deps import Deps
 from teamwell.handlers.kudos import kudos_form_for
 
@@ -34,6 +40,8 @@ BUTTONS: dict[ActionId, ButtonHandler] = {
     ActionId.DIGEST_LATER: suggestion_actions.defer_suggestion,
     ActionId.DIGEST_NOT_USEFUL: suggestion_actions.dismiss_suggestion,
     ActionId.DIGEST_DONE: suggestion_actions.complete_suggestion,
+    ActionId.FORGET_CONFIRM: forget_flow.confirm_forget,
+    ActionId.FORGET_CANCEL: forget_flow.cancel_forget,
 }
 
 # A button that opens a form with one free-text field: its opener, the form's callback and the

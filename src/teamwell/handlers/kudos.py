@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
+from teamwell.core.consent import Feature
 from teamwell.core.errors import UnknownPerson
 from teamwell.core.kudos import (
     Kudos,
@@ -21,6 +22,7 @@ from teamwell.core.messages import Form
 from teamwell.core.outbox import OutboundItem
 from teamwell.core.people import Person
 from teamwell.core.ports import UnitOfWork
+from teamwell.handlers.consent import consents_of
 from teamwell.handlers.deps import Deps
 from teamwell.handlers.notify import queue_for
 from teamwell.surveys.values import CompanyValue
@@ -84,7 +86,7 @@ def _tell_manager(uow: UnitOfWork, now: datetime, kudos: Kudos, value: CompanyVa
     manager_id = receiver.manager_id
     if not manager_id or manager_id == giver.id:
         return
-    if not uow.recognition.manager_notices(kudos.workspace_id, receiver.id):
+    if not consents_of(uow, kudos.workspace_id, receiver.id).allows(Feature.MANAGER_NOTES):
         return
     manager = uow.people.get(kudos.workspace_id, manager_id)
     if manager is None or not manager.active:

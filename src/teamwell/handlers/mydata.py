@@ -50,5 +50,6 @@ def my_data(deps: Deps, workspace_id: str, person_id: str) -> Message:
                      f"{'celebrated' if choices[0] else 'private'}; celebrations "
                      f"{'off' if choices[1] else 'on'}.")),
         *([Section(text("\n".join(lines[-SHOWN_KUDOS:])))] if lines else []),
-        Context(text("For a full export or to have your data erased, ask your HR team.")),
+        Context(text("Everything, in full, follows as a JSON file in our 1:1 chat. To have "
+                     "it all erased, type forget me.")),
     ))

@@ -8,11 +8,11 @@ never queued in the outbox, which would keep a copy next to their name.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
-from teamwell.core.actions import ActionId, unpack
+from teamwell.core.actions import unpack
+from teamwell.core.consent import Feature
 from teamwell.core.errors import InvalidInput, NotAllowed, UnknownAction
-from teamwell.core.messages import Block, Button, Form, Header, Message, Section, say, text
+from teamwell.core.messages import Form, Message, say
 from teamwell.core.people import Person
 from teamwell.core.ports import UnitOfWork
 from teamwell.core.pulse import (
@@ -24,6 +24,7 @@ from teamwell.core.pulse import (
     answer_token,
 )
 from teamwell.core.pulse_views import comment_form, when_local
+from teamwell.handlers.consent import set_choice
 from teamwell.handlers.deps import Deps
 from teamwell.handlers.pulse_delivery import pulse_for
 
@@ -128,27 +129,6 @@ def current_pulse(deps: Deps, workspace_id: str, person_id: str, with_answers: b
 
 
 def set_pulse_participation(deps: Deps, workspace_id: str, person_id: str, take_part: bool) -> str:
-    """Opt out of pulses, or back in; returns the reply."""
-    with deps.uow() as uow:
-        pref = uow.pulses.preference(workspace_id, person_id)
-        uow.pulses.set_preference(workspace_id, person_id, replace(pref, opted_out=not take_part))
-        uow.commit()
-    if take_part:
-        return "You're in: you'll get the weekly pulse again from the next round."
-    return ("You're out: no more pulses, and you're not counted in anyone's results. "
-            "/teamwell pulse on brings them back.")
-
-
-def pulse_home_blocks(deps: Deps, workspace_id: str, person_id: str) -> tuple[Block, ...]:
-    """The Home tab's pulse section: whether the person takes part, and a button to change it."""
-    with deps.uow() as uow:
-        pref = uow.pulses.preference(workspace_id, person_id)
-    if pref.opted_out:
-        return (Header("Weekly pulse"), Section(
-            text("You've opted out of the weekly pulse; you're not asked and not counted."),
-            Button("Take part again", ActionId.PULSE_OPT_IN, "on", "primary")))
-    return (Header("Weekly pulse"), Section(
-        text("You get a short, anonymous pulse each week. Managers see team results only for "
-             f"groups of {deps.pulse.min_group_size} or more; never your own answers."),
-        Button("Opt out", ActionId.PULSE_OPT_OUT, "off")))
+    """Opt out of pulses, or back in (the Home tab buttons); returns the reply."""
+    return set_choice(deps, workspace_id, person_id, Feature.PULSES, take_part)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from teamwell.core.consent import Feature
 from teamwell.core.messages import Message
 from teamwell.core.people import Person
 from teamwell.core.ports import UnitOfWork
@@ -56,7 +57,8 @@ def _still_taking_part(uow: UnitOfWork, workspace_id: str, person_id: str,
     person = uow.people.get(workspace_id, person_id)
     pref = uow.pulses.preference(workspace_id, person_id)
     today = now.astimezone(person.zone).date() if person else now.date()
-    return not pref.opted_out and not pref.on_leave(today)
+    consents = uow.consents.of(workspace_id, person_id)
+    return consents.allows(Feature.PULSES) and not pref.on_leave(today)
 
 
 def send_due_invites(deps: Deps, limit: int = BATCH) -> int:

@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from teamwell.core.consent import DEFAULT, Feature
 from teamwell.core.errors import InvalidInput
 from teamwell.core.people import Person, Team
 from teamwell.core.ports import UnitOfWork
@@ -79,6 +80,7 @@ def open_round(deps: Deps, workspace_id: str, team_name: str | None = None,
         scope = team.id if team else WHOLE_WORKSPACE
         people = _in_scope(uow.people.list(workspace_id), uow.teams.list(workspace_id), team)
         prefs = uow.pulses.preferences(workspace_id)
+        consents = uow.consents.in_workspace(workspace_id)
         overrides = uow.pulses.schedules(workspace_id)
         by_id = {t.id: t for t in uow.teams.list(workspace_id)}
         asked: list[Person] = []
@@ -92,7 +94,8 @@ def open_round(deps: Deps, workspace_id: str, team_name: str | None = None,
             day = at.astimezone(person.zone).date()
             pref = prefs.get(person.id)
             reason = is_eligible(person, day, deps.pulse.new_hire_days,
-                                 opted_out=bool(pref and pref.opted_out),
+                                 opted_out=not consents.get(person.id, DEFAULT).allows(
+                                     Feature.PULSES),
                                  on_leave=bool(pref and pref.on_leave(day)))
             if reason:
                 left_out[reason] = left_out.get(reason, 0) + 1

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from teamwell.core.actions import ActionId
-from teamwell.core.errors import NotAllowed, UnknownAction, UnknownPerson
-from teamwell.core.kudos_views import kudos_home_blocks
-from teamwell.core.messages import Block, Button, Context, Message, Section, text
+from teamwell.core.consent import Feature
+from teamwell.core.errors import NotAllowed, UnknownPerson
+from teamwell.core.messages import Context, Message, Section, text
 from teamwell.core.pulse_schedule import out_of_quiet_hours
 from teamwell.core.recognition_stats import (
     DEFAULT_QUIET_WEEKS,
@@ -20,6 +19,7 @@ from teamwell.core.recognition_stats import (
     unrecognised,
     unrecognised_prompt,
 )
+from teamwell.handlers.consent import allowing, choice_button
 from teamwell.handlers.deps import Deps
 from teamwell.handlers.notify import queue_for
 
@@ -91,7 +91,9 @@ def suggest_thanks_after_pulse(deps: Deps, workspace_id: str, round_id: str) -> 
         people = {p.id: p for p in uow.people.list(workspace_id)}
         managers = {people[pid].manager_id for pid in invited if pid in people}
         sent = 0
-        for manager_id in sorted(m for m in managers if m and m in people):
+        wanting = {p.id for p in allowing(uow, workspace_id, list(people.values()),
+                                          Feature.KUDOS_PROMPTS)}
+        for manager_id in sorted(m for m in managers if m and m in wanting):
             manager = people[manager_id]
             # Rounds close at the last person's local time: not necessarily a good hour here.
             when = out_of_quiet_hours(now, deps.pulse.schedule, manager.zone)
@@ -112,11 +114,14 @@ def send_recognition_prompts(deps: Deps, weeks: int = DEFAULT_QUIET_WEEKS) -> in
         with deps.uow() as uow:
             people = uow.people.list(ws)
             records = uow.recognition.kudos_records(ws, now - timedelta(weeks=weeks + 1))
-            for manager in (p for p in people if p.is_manager):
+            # Someone who turned manager notes off is never named to their manager.
+            nameable = allowing(uow, ws, people, Feature.MANAGER_NOTES)
+            for manager in allowing(uow, ws, people, Feature.KUDOS_PROMPTS):
                 local = now.astimezone(manager.zone)
-                if local.weekday() > 4 or (local.weekday() == 0 and local.hour < 10):
+                if not manager.is_manager or local.weekday() > 4 or (
+                        local.weekday() == 0 and local.hour < 10):
                     continue  # from Monday 10:00 their time, never at the weekend
-                quiet = unrecognised([p for p in people if p.manager_id == manager.id],
+                quiet = unrecognised([p for p in nameable if p.manager_id == manager.id],
                                      records, now, weeks)
                 if quiet:
                     sent += queue_for(uow, now, manager, f"recognition-prompt:{manager.id}:{week}",
@@ -137,35 +142,6 @@ def thanks_suggestion() -> Message:
     )
 
 
-CHOICES = ("birthday", "celebrations", "kudos-notices")
-
-
 def set_recognition_choice(deps: Deps, workspace_id: str, person_id: str, value: str) -> str:
-    """A Home tab toggle (value: what|on or what|off), the same as the matching command."""
-    from teamwell.handlers.commands import command_reply
-
-    what, _, state = value.partition("|")
-    if what not in CHOICES or state not in ("on", "off"):
-        raise UnknownAction("That button isn't one I know.")
-    return command_reply(deps, workspace_id, person_id, f"{what} {state}").fallback
-
-
-def recognition_home_blocks(deps: Deps, workspace_id: str, person_id: str) -> tuple[Block, ...]:
-    """The Home tab's recognition section: give kudos, and the person's three choices."""
-    with deps.uow() as uow:
-        birthday, left_out = uow.recognition.celebration_choices(workspace_id).get(
-            person_id, (False, False))
-        notes = uow.recognition.manager_notices(workspace_id, person_id)
-    rows = (
-        ("birthday", birthday, "Your birthday is celebrated (never with your age).",
-         "Your birthday stays private."),
-        ("celebrations", not left_out, "Your work anniversaries are celebrated.",
-         "You're left out of all celebrations."),
-        ("kudos-notices", notes, "Your manager gets a short note when you receive kudos.",
-         "Your manager isn't told about kudos you receive."),
-    )
-    toggles = tuple(Section(text(yes if on else no),
-                            Button("Turn off" if on else "Turn on", ActionId.RECOGNITION_CHOICE,
-                                   f"{what}|{'off' if on else 'on'}"))
-                    for what, on, yes, no in rows)
-    return (*kudos_home_blocks(), *toggles)
+    """A Home tab switch (value: what|on or what|off), the same as the matching command."""
+    return choice_button(deps, workspace_id, person_id, value)

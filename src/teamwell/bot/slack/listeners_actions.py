@@ -12,10 +12,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from teamwell.bot.slack.blocks import action_pattern, render_form, render_message
 from teamwell.bot.slack.context import SlackEdge, channel_id_of, user_id_of
+from teamwell.bot.slack.export_file import send_export_file
 from teamwell.bot.slack.home import publish_home
 from teamwell.core.errors import InvalidInput, TeamwellError
 from teamwell.core.messages import Message
 from teamwell.handlers.commands import command_reply
+from teamwell.handlers.data_rights import asks_for_export
 from teamwell.handlers.interactions import BUTTONS, FORMS, ButtonHandler, FormOpener, FormRecorder
 
 log = logging.getLogger(__name__)
@@ -112,4 +114,8 @@ def _command(edge: SlackEdge) -> Callable[..., Any]:
             return
         fallback, blocks = render_message(message, lambda _pid: None)
         await ack(text=fallback, blocks=blocks)
+        if asks_for_export(str(body.get("text", ""))):
+            # The file takes longer than Slack's 3 seconds: it follows the answer.
+            edge.background(send_export_file(edge.deps, client, ws, person_id,
+                                             user_id_of(body)))
     return listener

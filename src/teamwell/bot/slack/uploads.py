@@ -108,27 +108,32 @@ class ChartUploads:
 
     async def _post(self, url: str, data: bytes) -> None:
         """Send the bytes to an upload URL; a refusal raises as a Slack error would."""
-        timeout = aiohttp.ClientTimeout(total=self.client.timeout)
-        ssl = self.client.ssl if self.client.ssl is not None else True
+        await post_upload(self.client, url, data)
 
-        async def send(session: aiohttp.ClientSession) -> tuple[int, dict[str, str], str]:
-            async with session.post(url, data=data, timeout=timeout, ssl=ssl,
-                                    proxy=self.client.proxy or None,
-                                    headers={"Content-Type": "application/octet-stream"}) as resp:
-                return resp.status, dict(resp.headers), await resp.text(errors="replace")
 
-        session = self.client.session
-        if session is not None and not session.closed:
-            status, headers, body = await send(session)
-        else:
-            async with aiohttp.ClientSession() as own:
-                status, headers, body = await send(own)
-        if status != 200:
-            # Shaped like a Web API error so failures.classify reads it the same way: a 429
-            # waits Retry-After, anything else is retried with backoff.
-            response = AsyncSlackResponse(
-                client=self.client, http_verb="POST", api_url=url, req_args={},
-                data={"ok": False, "error": f"upload_failed: {body[:200]}"}, headers=headers,
-                status_code=status)
-            raise SlackApiError(  # type: ignore[no-untyped-call]  # slack_sdk's is untyped
-                f"file upload refused with HTTP {status}", response)
+async def post_upload(client: AsyncWebClient, url: str, data: bytes) -> None:
+    """Send bytes to an upload URL from files.getUploadURLExternal (a refusal raises)."""
+    timeout = aiohttp.ClientTimeout(total=client.timeout)
+    ssl = client.ssl if client.ssl is not None else True
+
+    async def send(session: aiohttp.ClientSession) -> tuple[int, dict[str, str], str]:
+        async with session.post(url, data=data, timeout=timeout, ssl=ssl,
+                                proxy=client.proxy or None,
+                                headers={"Content-Type": "application/octet-stream"}) as resp:
+            return resp.status, dict(resp.headers), await resp.text(errors="replace")
+
+    session = client.session
+    if session is not None and not session.closed:
+        status, headers, body = await send(session)
+    else:
+        async with aiohttp.ClientSession() as own:
+            status, headers, body = await send(own)
+    if status != 200:
+        # Shaped like a Web API error so failures.classify reads it the same way: a 429
+        # waits Retry-After, anything else is retried with backoff.
+        response = AsyncSlackResponse(
+            client=client, http_verb="POST", api_url=url, req_args={},
+            data={"ok": False, "error": f"upload_failed: {body[:200]}"}, headers=headers,
+            status_code=status)
+        raise SlackApiError(  # type: ignore[no-untyped-call]  # slack_sdk's is untyped
+            f"file upload refused with HTTP {status}", response)

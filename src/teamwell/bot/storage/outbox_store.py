@@ -26,6 +26,7 @@ UowFactory = UnitOfWorkFactory | SqlUnitOfWorkFactory
 
 PENDING, SENDING = OutboxStatus.PENDING.value, OutboxStatus.SENDING.value
 SENT, FAILED = OutboxStatus.SENT.value, OutboxStatus.FAILED.value
+EXPIRED = OutboxStatus.EXPIRED.value
 UNFINISHED = (PENDING, SENDING)
 LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
 ERROR_MAX = 500

@@ -2,7 +2,8 @@
 
 A deleted or rewritten row is not gone at commit: PostgreSQL keeps the old version until VACUUM,
 and SQLite keeps the old page in its write-ahead log until a checkpoint. Closing a pulse round
-deletes its token key and rewrites its answers, so both are purged right after that commit.
+deletes its token key and rewrites its answers, so both are purged right after that commit; so
+is what the nightly retention job deleted.
 """
 
 from __future__ import annotations
@@ -16,12 +17,17 @@ from sqlalchemy.exc import SQLAlchemyError
 log = logging.getLogger(__name__)
 
 PULSE_TABLES = ("pulse_round_keys", "pulse_answers", "pulse_comments")
+# What the nightly retention job empties or deletes (see retention_repo.py).
+RETENTION_TABLES = ("outbox", "pulse_comments", "onboarding_checkins", "processed_events",
+                    "slack_inbox", "person_accounts")
 
 
 def run_after_commit(bind: Engine | Connection, tasks: set[str]) -> None:
     """Run the clean-up tasks a unit of work asked for (best effort: failures are logged)."""
     if "purge_pulse_history" in tasks:
         purge_history(bind.engine, PULSE_TABLES)
+    if "purge_retention" in tasks:
+        purge_history(bind.engine, RETENTION_TABLES)
 
 
 def purge_history(engine: Engine, tables: tuple[str, ...]) -> None:
@@ -39,7 +45,7 @@ def purge_history(engine: Engine, tables: tuple[str, ...]) -> None:
         try:
             busy, _log, _done = raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             if busy:
-                log.warning("WAL checkpoint after a pulse close was blocked by a reader")
+                log.warning("WAL checkpoint after a deletion was blocked by a reader")
         finally:
             raw.close()
     except (SQLAlchemyError, sqlite3.Error) as exc:

@@ -122,6 +122,8 @@ class SqlPeople:
         row.roles = ",".join(sorted(r.value for r in person.roles))
         row.active = person.active
         row.introduced_at = person.introduced_at
+        if person.active:
+            row.inactive_since = None  # back again: the retention clock restarts if they leave
         self.s.flush()
 
     def reports_of(self, workspace_id: str, manager_id: str) -> list[Person]:

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Index, Integer, MetaData, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    BigInteger,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+    true,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from teamwell.bot.storage.types import UTCDateTime
@@ -68,6 +78,9 @@ class PersonRow(Base):
     roles: Mapped[str] = mapped_column(String(64), default="employee")
     active: Mapped[bool] = mapped_column(default=True)
     introduced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The first night the retention job saw them inactive (None while active): erasure of people
+    # who left counts from here.
+    inactive_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     __table_args__ = (
         UniqueConstraint("workspace_id", "email", name="uq_people_email"),
         Index("ix_people_manager", "workspace_id", "manager_id"),
@@ -334,6 +347,8 @@ class RecognitionPreferenceRow(Base):
     manager_notices: Mapped[bool] = mapped_column(default=True)
     birthday_opt_in: Mapped[bool] = mapped_column(default=False)
     celebrations_opt_out: Mapped[bool] = mapped_column(default=False)
+    # Managers' weekly "no kudos lately" notes and the thank-you suggestion after each pulse.
+    manager_prompts: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class CelebrationSentRow(Base):

@@ -9,14 +9,19 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from teamwell.bot.storage.audit_repo import SqlAuditLog
 from teamwell.bot.storage.comment_scores_repo import SqlCommentScores
+from teamwell.bot.storage.consent_repo import SqlConsents
 from teamwell.bot.storage.digest_repo import SqlDigests
 from teamwell.bot.storage.engine import make_session_factory
 from teamwell.bot.storage.onboarding_repo import SqlOnboardings
+from teamwell.bot.storage.person_data import SqlPersonData
 from teamwell.bot.storage.pulse_repo import SqlPulses
 from teamwell.bot.storage.purge import run_after_commit
 from teamwell.bot.storage.recognition_repo import SqlRecognition
 from teamwell.bot.storage.repos import SqlEvents, SqlOutbox, SqlPeople, SqlTeams, SqlWorkspaces
+from teamwell.bot.storage.retention_repo import SqlRetention
 from teamwell.core.audit import AuditLog
+from teamwell.core.consent import ConsentStore
+from teamwell.core.data_rights import PersonData
 from teamwell.core.ports import (
     CommentScores,
     Digests,
@@ -29,6 +34,7 @@ from teamwell.core.ports import (
     Teams,
     Workspaces,
 )
+from teamwell.core.retention import RetentionStore
 
 
 class SqlUnitOfWork:
@@ -52,6 +58,9 @@ class SqlUnitOfWork:
         self.outbox: Outbox = SqlOutbox(self.session)
         self.events: Events = SqlEvents(self.session)
         self.audit: AuditLog = SqlAuditLog(self.session)
+        self.person_data: PersonData = SqlPersonData(self.session)
+        self.consents: ConsentStore = SqlConsents(self.session)
+        self.retention: RetentionStore = SqlRetention(self.session)
         return self
 
     def __exit__(

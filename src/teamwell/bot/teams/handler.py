@@ -8,6 +8,7 @@ from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import ActivityTypes
 
+from teamwell.bot.teams.files import on_file_consent
 from teamwell.bot.teams.identity import team_of
 from teamwell.bot.teams.invokes import duplicate_answer, on_invoke
 from teamwell.bot.teams.members import on_conversation_update, on_installation_update
@@ -55,6 +56,16 @@ class TeamwellBot(TeamsActivityHandler):  # type: ignore[misc]
         if body is None:
             return await super().on_invoke_activity(turn_context)
         return InvokeResponse(status=200, body=body)
+
+    async def on_teams_file_consent_accept(self, turn_context: TurnContext,
+                                           _response: object) -> None:
+        """The person accepted a file Teamwell offered (their mydata file): upload it."""
+        await on_file_consent(self.ctx, turn_context)
+
+    async def on_teams_file_consent_decline(self, turn_context: TurnContext,
+                                            _response: object) -> None:
+        """The person declined a file Teamwell offered."""
+        await on_file_consent(self.ctx, turn_context)
 
     async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
         """Installs in a 1:1 chat, people joining or leaving a team."""

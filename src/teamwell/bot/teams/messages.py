@@ -11,6 +11,7 @@ from botbuilder.schema import Activity
 from teamwell.bot.teams.card_forms import ADAPTIVE_CARD
 from teamwell.bot.teams.cards import render_form_card
 from teamwell.bot.teams.clicks import IN_PRIVATE, UNKNOWN_BUTTON, act, read_click
+from teamwell.bot.teams.files import offer_file
 from teamwell.bot.teams.kudos import kudos_from_text
 from teamwell.bot.teams.text_commands import (
     SHARED_WORDS,
@@ -24,12 +25,11 @@ from teamwell.core.actions import ActionId
 from teamwell.core.errors import TeamwellError
 from teamwell.core.messages import Button, Form, Message, Section, say, text
 from teamwell.handlers.commands import command_reply
+from teamwell.handlers.data_rights import asks_for_export
+from teamwell.handlers.forget_flow import forget_request
 
 log = logging.getLogger(__name__)
 
-FORGET_ME = ("Erasing your data on request is coming to Teams, but I can't do it myself yet. "
-             "Until then, ask your HR team: they can remove you from Teamwell's directory. "
-             "Type mydata to see what I hold about you.")
 KUDOS_HERE = Message(
     fallback="Use the Give kudos form to choose who to thank.",
     blocks=(Section(text("In our 1:1 chat I can't see @mentions: choose who to thank in the "
@@ -58,7 +58,8 @@ async def _personal(ctx: TeamsContext, turn_context: TurnContext, typed: Typed) 
         await ctx.reply(turn_context, None, say(exc.user_message))
         return
     if is_forget_me(typed):
-        message = say(FORGET_ME)
+        # What will go and what stays, with a confirmation only this person can give.
+        message = await asyncio.to_thread(forget_request, ctx.deps, ws, person_id)
     elif is_kudos_giving(typed) and not typed.mentions:
         message = KUDOS_HERE
     elif is_kudos_giving(typed):
@@ -71,6 +72,8 @@ async def _personal(ctx: TeamsContext, turn_context: TurnContext, typed: Typed) 
         message = await asyncio.to_thread(command_reply, ctx.deps, ws, person_id, typed.plain,
                                           True)
     await ctx.reply(turn_context, ws, message)
+    if asks_for_export(typed.plain):
+        await offer_file(ctx, turn_context, ws, person_id)
 
 
 async def _shared(ctx: TeamsContext, turn_context: TurnContext, typed: Typed) -> None:

@@ -113,7 +113,7 @@ def build_manifest(bot_id: str, *, app_id: str | None = None, version: str = __v
         "bots": [{
             "botId": bot,
             "scopes": ["personal", "team", "groupChat"],
-            "supportsFiles": False,
+            "supportsFiles": True,  # mydata sends the person their data file
             "isNotificationOnly": False,
             "commandLists": [_command_list("personal", _PERSONAL_COMMANDS),
                              _command_list("team", _SHARED_COMMANDS),
