@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from teamwell.bot.teams.cards import (
@@ -12,6 +14,7 @@ from teamwell.bot.teams.cards import (
     task_module,
 )
 from teamwell.core.actions import ActionId
+from teamwell.core.copy import help_message
 from teamwell.core.messages import (
     Actions,
     Button,
@@ -156,3 +159,12 @@ def test_an_unknown_action_id_is_kept_raw_with_no_action() -> None:
 ])
 def test_payloads_that_are_not_teamwell_submits_parse_to_none(data: object) -> None:
     assert parse_submit(data) is None
+
+
+def test_slack_command_wording_reads_as_typed_commands_in_teams() -> None:
+    activity = render_activity(help_message(), lambda _pid: None)
+
+    shown = json.dumps(activity)
+    assert "/teamwell" not in shown and "/kudos" not in shown
+    assert "pulse off | on: stop or restart the weekly pulse" in shown
+    assert "@Teamwell kudos @name" in shown

@@ -129,8 +129,19 @@ class TextEnv:
 # --- inline parts ---
 
 
+# The shared wording names Slack's slash commands; in Teams the same words are typed to the bot
+# (kudos with an @mention, in a channel). Rewritten here, where the text becomes Teams text.
+_SLASH_TEAMWELL = re.compile(r"/teamwell\b ?")
+_SLASH_KUDOS = re.compile(r"/kudos\b")
+
+
+def as_typed(s: str) -> str:
+    """Slack's `/teamwell pulse off` as what a Teams user types: `pulse off`."""
+    return _SLASH_KUDOS.sub("@Teamwell kudos", _SLASH_TEAMWELL.sub("", s))
+
+
 def _render_str(part: str, _env: TextEnv, budget: int, line_start: bool) -> str:
-    return escaped_prefix(part, budget, line_start)
+    return escaped_prefix(as_typed(part), budget, line_start)
 
 
 def _render_bold(part: Bold, _env: TextEnv, budget: int, line_start: bool) -> str:
