@@ -56,6 +56,7 @@ def test_serving_without_a_bot_token_stops_with_one_line_naming_it(tmp_path: Pat
     ("SLACK_API_URL", "http:///no-host"),
     ("SLACK_APP_TOKEN", "xoxb-wrong-kind"),
     ("TEAMWELL_LOG_LEVEL", "LOUD"),
+    ("TEAMWELL_OUTBOX_LEASE_SECONDS", "5"),
 ])
 def test_a_malformed_setting_stops_start_up_with_one_line_naming_it(
         tmp_path: Path, name: str, value: str) -> None:

@@ -23,7 +23,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-scheduler", action="store_true",
                        help="no scheduler or outbox sender here (run `teamwell worker`)")
 
-    sub.add_parser("worker", help="run the scheduler and the outbox sender only")
+    worker = sub.add_parser("worker", help="run the scheduler and the outbox sender only")
+    worker.add_argument("--metrics-port", type=_port, help="serve /metrics, /healthz and "
+                        "/readyz on this port (default: no HTTP at all)")
+    worker.add_argument("--metrics-host", default="0.0.0.0")
 
     db = sub.add_parser("db", help="database schema").add_subparsers(dest="db_cmd", required=True)
     db.add_parser("upgrade", help="apply migrations")
@@ -42,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     change.add_argument("--grant", choices=("admin", "manager"))
     change.add_argument("--revoke", choices=("admin", "manager"))
     role.add_argument("--slack-team", help="Slack team id (default: from the bot token)")
+    from teamwell.bot import rights_cli
+
+    rights_cli.add_parsers(people)
 
     onb = sub.add_parser("onboarding", help="onboarding sequences").add_subparsers(
         dest="onb_cmd", required=True)
@@ -74,9 +80,10 @@ def _parser() -> argparse.ArgumentParser:
     for cmd in (fair, board):
         cmd.add_argument("--slack-team", help="Slack team id (default: from the bot token)")
 
-    from teamwell.bot import audit_cli, digest_cli, model_cli, simulate_cli
+    from teamwell.bot import audit_cli, digest_cli, model_cli, retention_cli, simulate_cli
 
     audit_cli.add_parser(sub)
+    retention_cli.add_parser(sub)
     digest_cli.add_parser(sub)
     simulate_cli.add_parser(sub)
     model_cli.add_parsers(sub)
@@ -121,8 +128,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         digest_cli,
         kudos_cli,
         log_redaction,
+        logs,
         model_cli,
         pulse_cli,
+        retention_cli,
         simulate_cli,
     )
     from teamwell.bot.teams import package_cli
@@ -134,11 +143,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "kudos": kudos_cli.kudos, "digest": digest_cli.digest, "audit": audit_cli.audit,
         "simulate": simulate_cli.simulate, "model": model_cli.model,
         "sentiment": model_cli.sentiment, "teams": package_cli.teams,
+        "retention": retention_cli.retention,
     }
     try:
         settings = load_settings()
-        logging.basicConfig(level=settings.log_level,
-                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logs.configure(settings.log_level,
+                       settings.log_format or logs.default_format(args.command))
         log_redaction.install(settings.secrets(), keep_text=settings.log_message_text)
         if args.command != "db" and settings.log_level != "DEBUG":
             # Every command checks the schema first; its "nothing to do" lines are noise.

@@ -41,12 +41,13 @@ def serve(args: argparse.Namespace) -> int:
     if settings.slack_bot_token:
         settings.require_slack_http()
     migrate.upgrade(settings.database_url)
-    from teamwell.bot.server import build_web_app
+    from teamwell.bot.server import HTTP_GRACE, build_web_app
 
     wired = wire(settings)
     grant_configured_admins(wired)
     app = build_web_app(wired, slack_client(settings), with_background=not args.no_scheduler)
-    web.run_app(app, host=args.host, port=args.port, print=lambda m: log.info("%s", m))
+    web.run_app(app, host=args.host, port=args.port, print=lambda m: log.info("%s", m),
+                shutdown_timeout=HTTP_GRACE)
     return 0
 
 
@@ -78,13 +79,14 @@ async def _socket_mode(settings: Settings, background: bool) -> int:
 
 
 def worker(args: argparse.Namespace) -> int:
-    """`teamwell worker`: scheduler and outbox sender, no HTTP."""
+    """`teamwell worker`: scheduler and outbox sender; HTTP only with --metrics-port."""
     settings: Settings = args.settings
     settings.require_sender()
     migrate.upgrade(settings.database_url)
     wired = wire(settings)
     grant_configured_admins(wired)
-    return asyncio.run(_worker(wired))
+    return asyncio.run(_worker(wired, getattr(args, "metrics_port", None),
+                               getattr(args, "metrics_host", "0.0.0.0")))
 
 
 def grant_configured_admins(wired: Wired) -> int:
@@ -97,18 +99,21 @@ def grant_configured_admins(wired: Wired) -> int:
     return granted
 
 
-async def _worker(wired: Wired) -> int:
+async def _worker(wired: Wired, metrics_port: int | None = None,
+                  metrics_host: str = "0.0.0.0") -> int:
+    from teamwell.bot.ops_http import ops_server
     from teamwell.bot.server import Background
 
     client = slack_client(wired.settings)
-    async with running(wired.settings, client):
+    async with running(wired.settings, client), ops_server(wired, metrics_port, metrics_host):
         jobs = Background(wired, client)
         await jobs.start()
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        log.info("worker running: scheduler and outbox sender")
+        # Every worker sends; only the leader (see bot/leader.py) runs the scheduled jobs.
+        log.info("worker running: outbox sender, and the scheduler while leading")
         await stop.wait()
         await jobs.close()
     return 0
@@ -140,7 +145,7 @@ def _workspace(wired: Wired, slack_team: str | None) -> str:
 
 
 def people(args: argparse.Namespace) -> int:
-    """`teamwell people import FILE`, `teamwell people sync`, `teamwell people role EMAIL`."""
+    """`teamwell people import FILE`, `sync`, `role EMAIL`, `export EMAIL`, `forget EMAIL`."""
     settings: Settings = args.settings
     content = _read_csv(Path(args.file)) if args.people_cmd == "import" else ""
     migrate.upgrade(settings.database_url)
@@ -153,6 +158,10 @@ def people(args: argparse.Namespace) -> int:
         count = asyncio.run(sync_workspace_users(slack_client(settings), wired.deps, ws))
         print(f"synced {count} people from Slack")
         return 0
+    if args.people_cmd in ("export", "forget"):
+        from teamwell.bot import rights_cli
+
+        return rights_cli.run(args, wired, ws)
     if args.people_cmd == "role":
         from teamwell.handlers.roles import change_role
 

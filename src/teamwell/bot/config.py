@@ -17,11 +17,12 @@ from teamwell.bot.recognition_settings import (
     company_values,
     recognition_config,
 )
+from teamwell.bot.retention_settings import RetentionSettingError, retention_config
 from teamwell.bot.teams.settings import TeamsConfig, TeamsSettingError, teams_config
 from teamwell.core.directory import normalize_email
 from teamwell.core.pulse import PulseConfig
 from teamwell.core.recognition import RecognitionConfig
-from teamwell.core.retention import DEFAULT_COMMENT_DAYS, RetentionConfig
+from teamwell.core.retention import RetentionConfig
 
 
 class ConfigError(Exception):
@@ -48,8 +49,12 @@ class Settings:
     teams: TeamsConfig = field(default_factory=TeamsConfig)
     # Logs redact what people wrote unless this is on (secrets are redacted regardless).
     log_message_text: bool = False
+    # TEAMWELL_LOG_FORMAT: "json" or "text"; None leaves it to the command (logs.py).
+    log_format: str | None = None
     # TEAMWELL_ADMINS: emails (lowercased) of people who get the admin (HR) role.
     admins: frozenset[str] = frozenset()
+    # How long an outbox claim holds: after a crash, the rows a sender held wait this long.
+    outbox_lease_seconds: float = 60.0
 
     def secrets(self) -> tuple[str, ...]:
         """Every configured secret value, for the log filter."""
@@ -137,17 +142,6 @@ def _secret(value: str | None) -> str | None:
     return value
 
 
-def _retention(raw: str | None) -> RetentionConfig:
-    name = "TEAMWELL_COMMENT_RETENTION_DAYS"
-    value = (raw or "").strip() or str(DEFAULT_COMMENT_DAYS)
-    if not value.isascii() or not value.isdigit():
-        raise ConfigError(f"{name} must be a whole number of days, not {value!r}")
-    try:
-        return RetentionConfig(int(value))
-    except ValueError as exc:
-        raise ConfigError(f"{name}: {exc}") from exc
-
-
 def _admins(raw: str | None) -> frozenset[str]:
     found: set[str] = set()
     for item in (raw or "").split(","):
@@ -159,6 +153,15 @@ def _admins(raw: str | None) -> frozenset[str]:
                               "(give emails separated by commas)")
         found.add(email)
     return frozenset(found)
+
+
+def _lease(raw: str | None) -> float:
+    name = "TEAMWELL_OUTBOX_LEASE_SECONDS"
+    value = (raw or "60").strip()
+    if not value.isdigit() or not 10 <= int(value) <= 3600:
+        raise ConfigError(f"{name} must be a whole number of seconds from 10 to 3600, "
+                          f"not {value!r}")
+    return float(value)
 
 
 def load_settings(env: dict[str, str] | None = None, cwd: Path | None = None) -> Settings:
@@ -188,16 +191,23 @@ def load_settings(env: dict[str, str] | None = None, cwd: Path | None = None) ->
         if values_file:
             company_values(Path(values_file))  # refuse a broken file at start-up, not later
         teams = teams_config(merged)
-    except (PulseSettingError, RecognitionSettingError, TeamsSettingError) as exc:
+        retention = retention_config(merged)
+    except (PulseSettingError, RecognitionSettingError, RetentionSettingError,
+            TeamsSettingError) as exc:
         raise ConfigError(str(exc)) from exc
     text_flag = (merged.get("TEAMWELL_LOG_MESSAGE_TEXT") or "false").strip().lower()
     if text_flag not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
         raise ConfigError(f"TEAMWELL_LOG_MESSAGE_TEXT must be true or false, not {text_flag!r}")
+    log_format = (merged.get("TEAMWELL_LOG_FORMAT") or "").strip().lower() or None
+    if log_format not in (None, "json", "text"):
+        raise ConfigError(f"TEAMWELL_LOG_FORMAT must be json or text, not {log_format!r}")
     return Settings(
+        log_format=log_format,
         admins=_admins(merged.get("TEAMWELL_ADMINS")),
+        outbox_lease_seconds=_lease(merged.get("TEAMWELL_OUTBOX_LEASE_SECONDS")),
         log_message_text=text_flag in ("true", "1", "yes", "on"),
         teams=teams,
-        retention=_retention(merged.get("TEAMWELL_COMMENT_RETENTION_DAYS")),
+        retention=retention,
         sentiment_model=(merged.get("TEAMWELL_SENTIMENT_MODEL") or "default").strip(),
         pulse=pulse,
         recognition=recognition,

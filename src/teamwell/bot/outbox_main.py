@@ -26,7 +26,8 @@ log = logging.getLogger("teamwell.outbox")
 async def run_sender_process(database_url: str, slack_api_url: str, token: str,
                              until_empty: bool, lease_seconds: float | None,
                              stop: asyncio.Event, idle_seconds: float = 0.5,
-                             settings: SenderSettings | None = None) -> int:
+                             settings: SenderSettings | None = None,
+                             slack_timeout: int = 30) -> int:
     """Deliver the outbox until stop is set (or, with until_empty, until nothing is left).
 
     Returns how many messages this process delivered.
@@ -35,7 +36,8 @@ async def run_sender_process(database_url: str, slack_api_url: str, token: str,
     if lease_seconds is not None:
         settings = replace(settings, lease_seconds=lease_seconds)
     engine = make_engine(database_url)
-    client = AsyncWebClient(token=token, base_url=slack_api_url.rstrip("/") + "/")
+    client = AsyncWebClient(token=token, base_url=slack_api_url.rstrip("/") + "/",
+                            timeout=slack_timeout)
     client.retry_handlers.clear()
     sender = SlackSender(SqlUnitOfWorkFactory(engine), client, SystemClock(), settings)
     try:
@@ -61,6 +63,9 @@ def _parser() -> argparse.ArgumentParser:
                              "retries and for messages scheduled later)")
     parser.add_argument("--lease-seconds", type=float, default=None,
                         help="how long a claim holds before another sender may take it over")
+    parser.add_argument("--slack-timeout", type=int, default=30,
+                        help="seconds a Slack call may take before it counts as failed "
+                             "(it may still have taken effect: checked before a retry)")
     return parser
 
 
@@ -70,7 +75,8 @@ async def _main(args: argparse.Namespace) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     delivered = await run_sender_process(args.database_url, args.slack_api_url, args.token,
-                                         args.until_empty, args.lease_seconds, stop)
+                                         args.until_empty, args.lease_seconds, stop,
+                                         slack_timeout=args.slack_timeout)
     log.info("delivered %d messages", delivered)
     return 0
 

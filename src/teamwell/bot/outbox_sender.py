@@ -20,8 +20,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from teamwell.bot import metrics
 from teamwell.bot.outbox_failures import Failure, Kind, PermanentProblem, backoff
-from teamwell.bot.storage.outbox_store import FAILED, SENT, Claimed, OutboxStore
+from teamwell.bot.storage.outbox_store import EXPIRED, FAILED, SENT, Claimed, OutboxStore
 from teamwell.core.clock import Clock
 from teamwell.core.messages import Message, message_from_json
 
@@ -244,6 +245,7 @@ class OutboxSender:
                                                                            until))
             log.info("%s rate limit: workspace %s paused for %.0f s", self.courier.platform,
                      claim.workspace_id, failure.retry_after)
+            metrics.delivered(self.courier.platform, "retried", rate_limited=True)
             await asyncio.to_thread(self.store.reschedule, claim, until, "rate limited", False,
                                     doubt)
             return False, until
@@ -257,15 +259,18 @@ class OutboxSender:
         at = now + timedelta(seconds=backoff(tries, self.settings.backoff_base,
                                              self.settings.backoff_cap, self._rng))
         log.info("outbox %s: %s; retry %d at %s", claim.id, failure.error, tries, at.isoformat())
+        metrics.delivered(self.courier.platform, "retried")
         await asyncio.to_thread(self.store.reschedule, claim, at, failure.error, True, doubt)
         return False, at
 
     async def _fail(self, claim: Claimed, error: str, in_doubt: bool = False) -> None:
         log.warning("outbox %s (%s) failed for good: %s", claim.id, claim.idempotency_key, error)
+        metrics.delivered(self.courier.platform, "failed")
         self.courier.finished(claim.id)
         await asyncio.to_thread(self.store.fail, claim, error, in_doubt)
 
     async def _sent(self, claim: Claimed, channel: str, ts: str) -> bool:
+        metrics.delivered(self.courier.platform, "sent")
         self.courier.finished(claim.id)
         recorded = await asyncio.to_thread(self.store.mark_sent, claim, channel, ts,
                                            self.clock.now())
@@ -280,7 +285,7 @@ class OutboxSender:
                                            claim.replaces)
         if original is None:
             raise PermanentProblem(f"nothing to update: no outbox item {claim.replaces!r}")
-        if original.status == FAILED:
+        if original.status in (FAILED, EXPIRED):
             raise PermanentProblem(f"the message it updates ({claim.replaces!r}) failed")
         if original.status != SENT or not original.conversation_id or not original.message_ref:
             at = self.clock.now() + timedelta(seconds=self.settings.original_wait)

@@ -11,17 +11,19 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from teamwell.bot.metrics import watch_jobs
 from teamwell.bot.slack.directory import sync_workspace_users
 from teamwell.bot.slack.identity import slack_workspace
 from teamwell.core.sentiment import SentimentModel
 from teamwell.handlers.celebrations import send_due_celebrations
-from teamwell.handlers.comment_scoring import forget_old_comment_text, score_pending_comments
+from teamwell.handlers.comment_scoring import score_pending_comments
 from teamwell.handlers.deps import Deps
 from teamwell.handlers.digest import send_due_digests
 from teamwell.handlers.onboarding import due_steps_left, run_due_steps, send_due_reminders
 from teamwell.handlers.pulse_delivery import send_due_invites, send_due_pulse_reminders
 from teamwell.handlers.pulse_rounds import close_due_rounds, open_weekly_rounds
 from teamwell.handlers.recognition import send_recognition_prompts
+from teamwell.handlers.retention import run_retention
 from teamwell.handlers.suggestion_actions import send_due_suggestion_reminders
 
 log = logging.getLogger(__name__)
@@ -110,10 +112,11 @@ async def sentiment_tick(deps: Deps, model: SentimentModel) -> int:
 
 
 async def retention_job(deps: Deps) -> None:
-    """Nightly: delete comment text past its retention period (scores stay)."""
+    """Nightly: delete what is past its retention period (comment text, message contents,
+    stale event ids and clicks, how to reach people who left, and then those people)."""
     try:
-        deleted = await asyncio.to_thread(forget_old_comment_text, deps)
-        log.info("retention: %d comment texts deleted", deleted)
+        expired = await asyncio.to_thread(run_retention, deps)
+        log.info("retention: %s", "; ".join(expired.lines()))
     except asyncio.CancelledError:
         log.info("retention job interrupted by shutdown")
 
@@ -165,4 +168,5 @@ def build_scheduler(deps: Deps, tick_seconds: int = TICK_SECONDS,
         # At start and daily: team_join and user_change keep it current in between.
         scheduler.add_job(directory_sync, "interval", hours=24, args=[deps, client],
                           id="directory_sync", next_run_time=deps.clock.now())
+    watch_jobs(scheduler)
     return scheduler

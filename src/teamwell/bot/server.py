@@ -10,15 +10,16 @@ from functools import partial
 
 from aiohttp import web
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import text
 
+from teamwell.bot.leader import Leadership
+from teamwell.bot.ops_http import add_ops_routes
 from teamwell.bot.scheduler import build_scheduler
 from teamwell.bot.slack.app import build_app
 from teamwell.bot.slack.context import SlackEdge
 from teamwell.bot.slack.identity import SlackIdentity
 from teamwell.bot.slack.inbox import SlackInbox
 from teamwell.bot.slack.ingress import slack_route
-from teamwell.bot.slack.sender import SlackSender
+from teamwell.bot.slack.sender import SenderSettings, SlackSender
 from teamwell.bot.storage.inbox_store import InboxStore
 from teamwell.bot.wiring import Wired, running
 from teamwell.handlers.reach import tell_admins_unreachable
@@ -26,6 +27,10 @@ from teamwell.handlers.reach import tell_admins_unreachable
 log = logging.getLogger(__name__)
 EDGE_KEY = web.AppKey("edge", SlackEdge)
 INBOX_KEY = web.AppKey("inbox", SlackInbox)
+# On SIGTERM: the HTTP side gets HTTP_GRACE to answer requests in flight, then the senders get
+# BACKGROUND_GRACE to finish the message in hand; together under a 30 s termination period.
+HTTP_GRACE = 5.0
+BACKGROUND_GRACE = 15.0
 
 
 @dataclass
@@ -43,11 +48,15 @@ class Background:
         """Start ticking, delivering and handling stored clicks, for each platform in use."""
         settings = self.wired.settings
         slack = bool(settings.slack_bot_token)
-        self.scheduler = build_scheduler(self.wired.deps, client=self.client if slack else None,
-                                         sentiment=self.wired.sentiment)
+        # Only the leader ticks (PostgreSQL advisory lock; always this process on SQLite).
+        self.scheduler = Leadership(self.wired.engine, partial(
+            build_scheduler, self.wired.deps, client=self.client if slack else None,
+            sentiment=self.wired.sentiment))
         self.scheduler.start()
+        self.closers.append(self.scheduler.close)
+        lease = SenderSettings(lease_seconds=settings.outbox_lease_seconds)
         if slack:
-            sender = SlackSender(self.wired.deps.uow, self.client, self.wired.deps.clock)
+            sender = SlackSender(self.wired.deps.uow, self.client, self.wired.deps.clock, lease)
             self.tasks.append(asyncio.ensure_future(sender.run(self.stop)))
             inbox = self.inbox or inbox_for(self.wired, self.client)
             self.tasks.append(asyncio.ensure_future(inbox.run(self.stop)))
@@ -55,23 +64,39 @@ class Background:
             from teamwell.bot.teams.sender import TeamsSender
 
             deps = self.wired.deps
-            teams = TeamsSender(deps.uow, settings.teams, deps.clock,
+            teams = TeamsSender(deps.uow, settings.teams, deps.clock, lease,
                                 unreachable=partial(tell_admins_unreachable, deps))
             self.tasks.append(asyncio.ensure_future(teams.run(self.stop)))
             self.closers.append(teams.close)
 
-    async def close(self) -> None:
-        """Stop ticking; let the senders finish the message in hand."""
+    async def close(self, grace: float = BACKGROUND_GRACE) -> None:
+        """Stop ticking; let the senders finish the message in hand (for at most grace s);
+        then run the closers (where a leader lock is released, after the work it guarded)."""
         self.stop.set()
         self.scheduler.shutdown(wait=False)
-        await asyncio.gather(*self.tasks, return_exceptions=True)
+        if self.tasks:
+            log.info("stopping: finishing the messages in hand (at most %.0f s)", grace)
+            _done, late = await asyncio.wait(self.tasks, timeout=grace)
+            for task in late:
+                # A row cancelled mid-send stays `sending`: after its lease it is in doubt,
+                # and the next sender looks for it in the conversation before posting again.
+                task.cancel()
+            if late:
+                log.warning("stopping: %d background tasks cut off after %.0f s", len(late),
+                            grace)
+            await asyncio.gather(*self.tasks, return_exceptions=True)
         for close in self.closers:
-            await close()
+            try:
+                await close()
+            except Exception:  # noqa: BLE001 - one failing closer must not skip the others
+                log.exception("stopping: a closer failed")
+        log.info("stopped: background work is finished")
 
 
 def build_web_app(wired: Wired, client: AsyncWebClient, with_background: bool = True,
                   edge: SlackEdge | None = None) -> web.Application:
-    """The HTTP application: /slack/events and /api/messages as configured, /healthz, /readyz."""
+    """The HTTP application: /slack/events and /api/messages as configured, /healthz,
+    /readyz, /metrics."""
     settings = wired.settings
     settings.require_platform()
     web_app = web.Application(client_max_size=2_000_000)
@@ -89,8 +114,7 @@ def build_web_app(wired: Wired, client: AsyncWebClient, with_background: bool = 
         from teamwell.bot.teams.route import add_teams_routes
 
         add_teams_routes(web_app, wired)  # kept as web_app[route.TEAMS_EDGE_KEY]
-    web_app.router.add_get("/healthz", _healthz)
-    web_app.router.add_get("/readyz", _readyz(wired))
+    add_ops_routes(web_app, wired)
 
     async def lifecycle(_app: web.Application) -> AsyncIterator[None]:
         async with running(settings, client):
@@ -117,20 +141,3 @@ def inbox_for(wired: Wired, client: AsyncWebClient, edge: SlackEdge | None = Non
                      verify=False)
     return SlackInbox(InboxStore(wired.engine), bolt, wired.deps.clock)
 
-
-async def _healthz(_request: web.Request) -> web.Response:
-    return web.json_response({"ok": True})
-
-
-def _readyz(wired: Wired) -> Callable[[web.Request], Awaitable[web.Response]]:
-    async def handler(_request: web.Request) -> web.Response:
-        def ping() -> None:
-            with wired.engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
-        try:
-            await asyncio.to_thread(ping)
-        except Exception as exc:  # noqa: BLE001 - readiness reports any database failure
-            log.warning("not ready: %s", exc)
-            return web.json_response({"ok": False, "database": "unreachable"}, status=503)
-        return web.json_response({"ok": True})
-    return handler

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import text
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, text
 
 from teamwell.bot.storage.engine import make_engine
 
@@ -44,3 +47,14 @@ def upgrade(url: str, revision: str = "head") -> None:
 def downgrade(url: str, revision: str) -> None:
     """Take the database schema down to revision."""
     command.downgrade(alembic_config(url), revision)
+
+
+@cache
+def packaged_heads() -> frozenset[str]:
+    """The head revision(s) of the migrations shipped with this code."""
+    return frozenset(ScriptDirectory(str(HERE / "migrations")).get_heads())
+
+
+def database_heads(conn: Connection) -> frozenset[str]:
+    """The revision(s) the database's schema is at (empty before the first upgrade)."""
+    return frozenset(MigrationContext.configure(conn).get_current_heads())
