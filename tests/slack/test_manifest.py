@@ -14,7 +14,7 @@ SLACK_CODE = ROOT / "src" / "teamwell" / "bot" / "slack"
 SCHEMA = ROOT.parent / "shared" / "schemas" / "slack-manifest.schema.1.0.0.json"
 # Not the bot's own calls: the fake Web API and the request simulator.
 NOT_APP_CODE = {"fake_api.py", "fake_workspace.py", "fake_views.py", "fake_checks.py",
-                "fake_files.py", "simulate.py"}
+                "fake_files.py", "fake_oauth.py", "simulate.py"}
 
 # Slack's documented bot scope for each Web API method (None: no scope needed).
 METHOD_SCOPES: dict[str, str | tuple[str, ...] | None] = {
@@ -38,7 +38,9 @@ METHOD_SCOPES: dict[str, str | tuple[str, ...] | None] = {
 }
 # Scopes events need, and scopes implied by what we read.
 EVENT_SCOPES = {"team_join": "users:read", "user_change": "users:read",
-                "message.im": "im:history", "app_home_opened": None}
+                "message.im": "im:history", "app_home_opened": None,
+                # Uninstalls (OAuth installs): every app may subscribe to them.
+                "app_uninstalled": None, "tokens_revoked": None}
 IMPLIED = {"commands"}  # slash commands
 EMAIL_IN_PROFILES = "users:read.email"  # the directory reads profile.email
 

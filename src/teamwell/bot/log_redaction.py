@@ -15,7 +15,8 @@ from collections.abc import Iterable
 
 REDACTED = "[redacted]"
 _SHAPES = (
-    re.compile(r"\bxox[abposr]-[A-Za-z0-9-]+"),
+    # xoxe: the refresh tokens of token rotation (and xoxe.xoxb-... rotated tokens).
+    re.compile(r"\bxox[abposre]-[A-Za-z0-9-]+"),
     re.compile(r"\bxapp-[A-Za-z0-9-]+"),
     re.compile(r"(?i)\bbearer\s+[A-Za-z0-9._~+/=-]+"),
     re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"),

@@ -16,7 +16,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from teamwell.bot.slack.context import SlackEdge, channel_id_of, user_id_of
 from teamwell.bot.slack.listeners_actions import register_actions
 from teamwell.bot.slack.listeners_events import register_events
+from teamwell.bot.slack.listeners_installs import register_installs
 from teamwell.bot.slack.listeners_kudos import register_kudos
+from teamwell.bot.slack.oauth import SlackOAuth
 from teamwell.core.errors import TeamwellError
 from teamwell.core.messages import Message
 
@@ -28,10 +30,11 @@ UNKNOWN_BUTTON = "Sorry, I don't recognise that button any more. Try /teamwell h
 
 
 def build_app(edge: SlackEdge, client: AsyncWebClient, signing_secret: str,
-              verify: bool = True) -> AsyncApp:
+              verify: bool = True, oauth: SlackOAuth | None = None) -> AsyncApp:
     """A Bolt AsyncApp wired to Teamwell's handlers; work is done before the HTTP answer.
 
-    verify=False only for the inbox worker, which replays requests verified on arrival.
+    verify=False only for the inbox worker, which replays requests verified on arrival. With
+    oauth, each request is authorized with its own workspace's token (OAuth installs).
     """
     app = AsyncApp(
         client=client,
@@ -41,7 +44,13 @@ def build_app(edge: SlackEdge, client: AsyncWebClient, signing_secret: str,
         process_before_response=True,
         raise_error_for_unhandled_request=False,
         ignoring_self_events_enabled=True,
+        installation_store=oauth.installations if oauth else None,
+        # Bolt takes an AsyncAuthorize object as it is (its type hint says a plain function).
+        authorize=oauth.authorize if oauth else None,  # type: ignore[arg-type]
+        oauth_settings=oauth.settings if oauth else None,
     )
+    if oauth is not None:
+        register_installs(app, edge, oauth.store)  # before the events' catch-all
     register_events(app, edge)
     register_actions(app, edge)
     register_kudos(app, edge)

@@ -143,7 +143,7 @@ class FakeSlackApi:
         """Serve on a free port of 127.0.0.1 and return the base URL (without /api/)."""
         app = web.Application(client_max_size=5_000_000)
         app.router.add_route("*", "/api/{method}", self._handle)
-        app.router.add_post("/upload/{file_id}", self._upload)
+        app.router.add_post("/upload/{file_id}", self.receive_upload)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -164,14 +164,17 @@ class FakeSlackApi:
             params = await _read_params(request)
         except ValueError:
             return web.json_response({"ok": False, "error": "invalid_json"})
-        token = _bearer(request) or params.pop("token", None)
+        return await self.respond(method, params, _bearer(request) or params.pop("token", None))
+
+    async def respond(self, method: str, params: Params, token: str | None) -> web.Response:
+        """Answer one Web API call already read from its request (bot/slack/fake_oauth.py)."""
         if self.latency > 0:
             await asyncio.sleep(self.latency)
         with self._lock:
             return self._answer(method, params, token)
 
-    async def _upload(self, request: web.Request) -> web.Response:
-        # An upload URL: no token (the URL itself is the secret), raw bytes in, text out.
+    async def receive_upload(self, request: web.Request) -> web.Response:
+        """An upload URL: no token (the URL itself is the secret), raw bytes in, text out."""
         params: Params = {"file_id": request.match_info["file_id"], "data": await request.read()}
         with self._lock:
             fault = self._take_fault(UPLOAD)

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from teamwell.bot.storage.serving import serving
 from teamwell.bot.storage.tables import DigestSentRow, SuggestionRow
 from teamwell.bot.storage.upsert import insert_ignore
 from teamwell.core.suggestions import Kind, Status, Suggestion
@@ -59,7 +60,8 @@ class SqlDigests:
         """Accepted suggestions whose reminder is due, across workspaces."""
         r = SuggestionRow
         q = select(r).where(r.status == Status.ACCEPTED.value, r.remind_at.is_not(None),
-                            r.remind_at <= now).order_by(r.remind_at).limit(limit)
+                            r.remind_at <= now, serving(r.workspace_id),
+                            ).order_by(r.remind_at).limit(limit)
         return [_suggestion(row) for row in self.s.scalars(q)]
 
     def clear_reminder(self, workspace_id: str, suggestion_id: str) -> bool:

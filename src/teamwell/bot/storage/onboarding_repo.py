@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
+from teamwell.bot.storage.serving import serving
 from teamwell.bot.storage.tables import (
     CheckInRow,
     HelpRequestRow,
@@ -123,7 +124,8 @@ class SqlOnboardings:
     def due_steps(self, now: datetime, limit: int = 500) -> list[tuple[str, StepRun]]:
         """Pending steps due by now, across workspaces, oldest first."""
         q = select(OnboardingStepRow).where(
-            OnboardingStepRow.status == StepStatus.PENDING.value, OnboardingStepRow.due_at <= now
+            OnboardingStepRow.status == StepStatus.PENDING.value, OnboardingStepRow.due_at <= now,
+            serving(OnboardingStepRow.workspace_id),
         ).order_by(OnboardingStepRow.due_at, OnboardingStepRow.step_id).limit(limit)
         return [(r.workspace_id, _step(r)) for r in self.s.scalars(q)]
 
@@ -208,7 +210,8 @@ class SqlOnboardings:
     def due_reminders(self, now: datetime, limit: int = 500) -> list[tuple[str, TaskState]]:
         """Open tasks whose reminder is due by now, across workspaces."""
         q = select(OnboardingTaskRow).where(
-            OnboardingTaskRow.done_at.is_(None), OnboardingTaskRow.next_reminder_at <= now
+            OnboardingTaskRow.done_at.is_(None), OnboardingTaskRow.next_reminder_at <= now,
+            serving(OnboardingTaskRow.workspace_id),
         ).order_by(OnboardingTaskRow.next_reminder_at).limit(limit)
         return [(r.workspace_id, _task(r)) for r in self.s.scalars(q)]
 

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, Table, and_, delete, insert, select, updat
 from sqlalchemy.orm import Session
 
 from teamwell.bot.storage.pulse_figures import PulseFigureQueries
+from teamwell.bot.storage.serving import serving
 from teamwell.bot.storage.tables import (
     PulseAnswerRow,
     PulseCommentRow,
@@ -119,7 +120,8 @@ class SqlPulses(PulseFigureQueries):
         """Pending invitations due by now in open rounds, across workspaces."""
         q = (select(PulseInviteRow).join(PulseRoundRow, self._open_join())
              .where(PulseInviteRow.status == InviteStatus.PENDING.value,
-                    PulseInviteRow.invite_at <= now, PulseRoundRow.closes_at > now)
+                    PulseInviteRow.invite_at <= now, PulseRoundRow.closes_at > now,
+                    serving(PulseInviteRow.workspace_id))
              .order_by(PulseInviteRow.invite_at).limit(limit))
         return [(r.workspace_id, _to_invite(r)) for r in self.s.scalars(q)]
 
@@ -135,7 +137,7 @@ class SqlPulses(PulseFigureQueries):
         q = (select(PulseInviteRow).join(PulseRoundRow, self._open_join())
              .where(PulseInviteRow.reminded.is_(False), PulseInviteRow.remind_at <= now,
                     PulseInviteRow.status == InviteStatus.SENT.value,
-                    PulseRoundRow.closes_at > now)
+                    PulseRoundRow.closes_at > now, serving(PulseInviteRow.workspace_id))
              .order_by(PulseInviteRow.remind_at).limit(limit))
         return [(r.workspace_id, _to_invite(r)) for r in self.s.scalars(q)]
 

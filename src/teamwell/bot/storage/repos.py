@@ -55,8 +55,9 @@ class SqlWorkspaces:
         return row.workspace_id if row else None
 
     def all_ids(self) -> list[str]:
-        """Every workspace id."""
-        return list(self.s.scalars(select(WorkspaceRow.id).order_by(WorkspaceRow.id)))
+        """Every workspace Teamwell serves (not those uninstalled)."""
+        return list(self.s.scalars(select(WorkspaceRow.id).where(
+            WorkspaceRow.uninstalled_at.is_(None)).order_by(WorkspaceRow.id)))
 
 
 def _to_person(row: PersonRow) -> Person:

@@ -40,6 +40,9 @@ class WorkspaceRow(Base):
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Set when the platform says the app was removed (Slack's app_uninstalled): nothing is
+    # scheduled or sent for the workspace until it is installed again.
+    uninstalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class WorkspaceAccountRow(Base):
