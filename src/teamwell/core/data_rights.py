@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
 from teamwell.core.actions import pack, unpack
@@ -19,6 +19,8 @@ FORMAT = "teamwell-personal-data/1"
 CONFIRM_TTL = timedelta(minutes=15)
 # Anonymised rows name this instead of the person (a fresh random suffix each time).
 FORGOTTEN_PREFIX = "forgotten-"
+# The kind of a forgotten email's hash; platform ids use their platform's name as the kind.
+EMAIL = "email"
 
 ABOUT_PULSE_ANSWERS = (
     "Your pulse answers and comments are not in this file, and cannot be. They are stored "
@@ -48,6 +50,8 @@ REMAINS = (
     "your anonymous pulse answers stay in your team's results: they were never linked to you",
     "the audit log keeps its entries about you (such as this deletion), under a pseudonym "
     "that nothing links to you any more",
+    "one-way hashes of your email and account ids (never the values themselves), so that no "
+    "directory sync adds you back; typing rejoin removes them",
 )
 
 
@@ -61,6 +65,32 @@ class PersonData(Protocol):
     def erase(self, workspace_id: str, person_id: str) -> Erasure:
         """Delete or anonymise everything linked to the person (in the caller's transaction)."""
         ...
+
+
+class ForgottenAccounts(Protocol):
+    """Who asked to be forgotten, as keyed hashes only: kind "email", or a platform's user id.
+
+    A platform (a profile sync, a roster, a click) must not bring such a person back; only
+    their own `rejoin` removes the hashes. Values are hashed after `account_value` tidies them.
+    """
+
+    def add(self, workspace_id: str, kind: str, value: str, on: date) -> None:
+        """Remember that the owner of this email or account asked to be forgotten on a date."""
+        ...
+
+    def forgotten_on(self, workspace_id: str, kind: str, value: str) -> date | None:
+        """When the owner of this email or account asked to be forgotten, or None."""
+        ...
+
+    def remove(self, workspace_id: str, kind: str, value: str) -> int:
+        """Forget that this email or account asked to be forgotten; returns rows removed."""
+        ...
+
+
+def account_value(kind: str, value: str) -> str:
+    """The form an email or account id is hashed in (emails and Entra ids ignore case)."""
+    value = value.strip()
+    return value.lower() if kind in (EMAIL, "teams-aad") else value
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from typing import Protocol
 
 from teamwell.core.audit import AuditLog
 from teamwell.core.consent import ConsentStore
-from teamwell.core.data_rights import PersonData
+from teamwell.core.data_rights import ForgottenAccounts, PersonData
 from teamwell.core.kudos import Kudos
 from teamwell.core.onboarding import (
     CheckIn,
@@ -51,7 +51,7 @@ class Workspaces(Protocol):
         ...
 
     def all_ids(self) -> list[str]:
-        """Every workspace id."""
+        """Every workspace Teamwell serves (not those uninstalled)."""
         ...
 
 
@@ -485,6 +485,7 @@ class UnitOfWork(Protocol):
     events: Events
     audit: AuditLog
     person_data: PersonData
+    forgotten: ForgottenAccounts
     consents: ConsentStore
     retention: RetentionStore
 

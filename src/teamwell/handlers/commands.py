@@ -6,6 +6,7 @@ from teamwell.core.copy import help_message, privacy_message
 from teamwell.core.messages import Message, Section, say, text
 from teamwell.handlers.consent import choice_command, consents_reply
 from teamwell.handlers.deps import Deps
+from teamwell.handlers.forgotten import ALREADY_IN
 from teamwell.handlers.notify import queue_for
 
 MAX_COMMAND_LENGTH = 500
@@ -37,6 +38,9 @@ def command_reply(deps: Deps, workspace_id: str, person_id: str, command_text: s
         return help_message()
     if words[0] == "privacy":
         return privacy_message(deps.pulse.min_group_size)
+    if words == ["rejoin"]:
+        # A forgotten person's `rejoin` is answered where they are unknown (the identity edge).
+        return say(ALREADY_IN)
     if words[0] in ("consents", "consent", "choices"):
         return consents_reply(deps, workspace_id, person_id)
     choice = choice_command(deps, workspace_id, person_id, words)

@@ -25,6 +25,7 @@ from teamwell.core.errors import InvalidInput, NotAllowed, UnknownAction, Unknow
 from teamwell.core.ports import UnitOfWork
 from teamwell.handlers.audit import record
 from teamwell.handlers.deps import Deps
+from teamwell.handlers.forgotten import remember_forgotten
 
 PersonExport = dict[str, Any]
 OFFER_TTL = timedelta(hours=1)  # a file offer the person has not answered by then is stale
@@ -127,6 +128,7 @@ class ForgetReport:
     pulse_invitations: int = 0
     suggestions: int = 0
     audit_entries: int = 0
+    kept_out: bool = False  # hashes of their email and ids keep platform syncs from re-adding
 
     def remains(self) -> list[str]:
         """What is left, each in one sentence (none of it names the person)."""
@@ -144,6 +146,9 @@ class ForgetReport:
         if self.audit_entries:
             lines.append(f"{self.audit_entries} audit log entries (this deletion included) "
                          "stay, about \u201ca forgotten person\u201d.")
+        if self.kept_out:
+            lines.append("One-way hashes of the email and account ids (not the values) stay, so "
+                         "that no directory sync adds the person back until they type rejoin.")
         return lines
 
     def summary(self) -> str:
@@ -154,14 +159,20 @@ class ForgetReport:
                 + "\n".join(f"\u2022 {line}" for line in self.remains()))
 
 
-def forget_person(deps: Deps, workspace_id: str, person_id: str,
-                  actor: Someone | str) -> ForgetReport:
-    """Delete or anonymise everything linked to the person; the deletion is audited first."""
+def forget_person(deps: Deps, workspace_id: str, person_id: str, actor: Someone | str, *,
+                  stay_forgotten: bool = True) -> ForgetReport:
+    """Delete or anonymise everything linked to the person; the deletion is audited first.
+
+    stay_forgotten (their own request, or HR's) keeps hashes of their email and platform ids,
+    so that no platform sync brings them back until they type rejoin.
+    """
     now = deps.clock.now()
     with deps.uow() as uow:
         records = uow.person_data.records(workspace_id, person_id)
         if records is None:
             raise UnknownPerson(NOT_FOUND)
+        if stay_forgotten:
+            remember_forgotten(uow, workspace_id, records, now.date())
         erasure = uow.person_data.erase(workspace_id, person_id)
         record(uow, now, workspace_id, actor, Action.DELETION, Someone(person_id),
                {"deleted": sum(erasure.deleted.values()),
@@ -175,4 +186,4 @@ def forget_person(deps: Deps, workspace_id: str, person_id: str,
     made = records["check_in_suggestions_made_to_you"]
     return ForgetReport(erasure.deleted, erasure.anonymised, len(records["kudos_given"]),
                         len(records["kudos_received"]), len(records["pulse_invitations"]),
-                        len(about) + len(made), entries)
+                        len(about) + len(made), entries, stay_forgotten)

@@ -45,8 +45,9 @@ def forget_request(deps: Deps, workspace_id: str, person_id: str) -> Message:
             Section(text(Bold("Kept without you (nothing in them names you): "), "\n",
                          _bullets(ANONYMISED))),
             Section(text(Bold("What remains: "), "\n", _bullets(REMAINS))),
-            Context(text("This cannot be undone. If you use Teamwell again later, I start a "
-                         "new, empty record. Type mydata first if you want a copy of your data. "
+            Context(text("This cannot be undone. To use Teamwell again later, type rejoin: I "
+                         "start a new, empty record. Type mydata first if you want a copy of "
+                         "your data. "
                          "This button works for 15 minutes, and only for you.")),
             Actions((Button(CONFIRM_LABEL, ActionId.FORGET_CONFIRM, value, "danger"),
                      Button("Cancel", ActionId.FORGET_CANCEL, value))),

@@ -4,6 +4,7 @@ Who writes what: people.csv (HR) owns team, manager, buddy, start date and birth
 platform owns the account link, active/deleted and admin status; both may write name, email,
 time zone and locale, and the latest write wins. An empty value never erases a stored one.
 Someone the directory first meets by joining the platform starts on that day until HR says.
+Someone who asked to be forgotten is neither synced nor imported until they type rejoin.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import uuid
 from dataclasses import replace
 from datetime import date
 
+from teamwell.core.data_rights import EMAIL
 from teamwell.core.directory import (
     Profile,
     creates_cycle,
@@ -25,6 +27,7 @@ from teamwell.core.errors import InvalidSequence, TeamwellError, UnknownPerson
 from teamwell.core.people import Person, Role, valid_timezone
 from teamwell.core.ports import UnitOfWork
 from teamwell.handlers.deps import Deps
+from teamwell.handlers.forgotten import forgotten_since, profile_accounts, skipped_row
 from teamwell.handlers.import_report import ImportReport, NewHire
 from teamwell.handlers.roles import audit_role_changes, is_configured_admin
 
@@ -97,6 +100,21 @@ class _Directory:
                 self.uow.people.save(person)
 
 
+def _without_forgotten(directory: _Directory, rows: list[CsvPerson]
+                       ) -> tuple[list[CsvPerson], list[RowError]]:
+    """Rows to import, and rows left out because that person asked to be forgotten."""
+    kept: list[CsvPerson] = []
+    skipped: list[RowError] = []
+    for row in rows:
+        on = None if row.email in directory.by_email else forgotten_since(
+            directory.uow, directory.workspace_id, [(EMAIL, row.email)])
+        if on is None:
+            kept.append(row)
+        else:
+            skipped.append(RowError(row.line, skipped_row(on)))
+    return kept, skipped
+
+
 def _link_people(directory: _Directory, rows: list[CsvPerson]) -> list[RowError]:
     """Set managers and buddies once every row has an id; the manager gets the manager role."""
     warnings: list[RowError] = []
@@ -148,11 +166,13 @@ def import_people(deps: Deps, workspace_id: str, csv_text: str) -> ImportReport:
         return ImportReport(errors=tuple(parsed.errors))
     with deps.uow() as uow:
         directory = _Directory(uow, workspace_id, deps.admins)
-        people = [directory.upsert(row) for row in parsed.rows]
-        warnings = _link_people(directory, parsed.rows)
+        # An HR file listing someone does not outweigh their own request to be forgotten.
+        rows, skipped = _without_forgotten(directory, parsed.rows)
+        people = [directory.upsert(row) for row in rows]
+        warnings = _link_people(directory, rows)
         counts = {"created": 0, "updated": 0, "unchanged": 0}
         hires: list[NewHire] = []
-        for row, first in zip(parsed.rows, people, strict=True):
+        for row, first in zip(rows, people, strict=True):
             person, old = directory.now[first.id], directory.before.get(first.id)
             counts["created" if old is None else "unchanged" if old == person else "updated"] += 1
             if not (person.active and person.start_date is not None
@@ -174,7 +194,8 @@ def import_people(deps: Deps, workspace_id: str, csv_text: str) -> ImportReport:
     started, problems = _start_onboardings(deps, workspace_id, hires) if hires else ([], [])
     return ImportReport(
         created=counts["created"], updated=counts["updated"], unchanged=counts["unchanged"],
-        errors=tuple(parsed.errors), warnings=tuple(sorted(warnings + problems,
+        errors=tuple(sorted([*parsed.errors, *skipped], key=lambda e: e.line)),
+        warnings=tuple(sorted(warnings + problems,
                                                            key=lambda w: w.line)),
         onboarding=tuple(started),
     )
@@ -202,14 +223,17 @@ def sync_profile(deps: Deps, workspace_id: str, profile: Profile, *,
     """Upsert a platform user into the directory; (person, created), or None when ignored.
 
     Matches by linked account, then by email, else creates. Bots are ignored; deleted users and
-    guests are only updated when already in the directory, never created. When the user just
-    joined (joined=True) and is created without a start date, today becomes their start date.
+    guests are only updated when already in the directory, never created; someone who asked to
+    be forgotten is neither matched nor created. When the user just joined (joined=True) and is
+    created without a start date, today becomes their start date.
     """
     if profile.is_bot:
         return None
     with deps.uow() as uow:
         person = uow.people.by_account(workspace_id, profile.platform, profile.external_id)
         linked = person is not None
+        if not linked and forgotten_since(uow, workspace_id, profile_accounts(profile)):
+            return None
         if person is None and profile.email and (email := normalize_email(profile.email)):
             person = uow.people.by_email(workspace_id, email)
         created = person is None

@@ -44,7 +44,8 @@ def _erase(deps: Deps, workspace_id: str, person_id: str) -> bool:
     from teamwell.handlers.data_rights import forget_person
 
     try:
-        forget_person(deps, workspace_id, person_id, ACTOR)
+        # They left; they did not ask to be forgotten: a rehire or a sync may add them again.
+        forget_person(deps, workspace_id, person_id, ACTOR, stay_forgotten=False)
     except Exception:  # noqa: BLE001 - one person's failure must not keep the others
         log.exception("retention: could not erase a person who left (workspace %s)",
                       workspace_id)

@@ -10,10 +10,14 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from teamwell.bot.slack.directory import profile_from_slack_user
+from teamwell.core.directory import Profile
 from teamwell.core.errors import UnknownPerson
+from teamwell.core.messages import Message
 from teamwell.core.people import Person
 from teamwell.handlers.deps import Deps
+from teamwell.handlers.forgotten import Forgotten, is_forgotten
 from teamwell.handlers.people import sync_profile
+from teamwell.handlers.rejoin import rejoin
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
@@ -60,10 +64,34 @@ class SlackIdentity:
         return self._workspaces[team_id]
 
     async def person(self, client: AsyncWebClient, workspace_id: str, user_id: str) -> Person:
-        """The person behind a Slack user id; unknown users are fetched with users.info."""
+        """The person behind a Slack user id; unknown users are fetched with users.info.
+
+        Forgotten when they asked to be forgotten: only their own `rejoin` adds them again.
+        """
         found = await asyncio.to_thread(self._find, workspace_id, user_id)
         if found is not None:
             return found
+        profile = await self._profile(client, user_id)
+        synced = (await asyncio.to_thread(sync_profile, self.deps, workspace_id, profile)
+                  if profile is not None else None)
+        if synced is None:
+            if profile is not None and await asyncio.to_thread(is_forgotten, self.deps,
+                                                               workspace_id, profile):
+                raise Forgotten()
+            raise UnknownPerson("Sorry, I only work with people in this workspace's directory.")
+        return synced[0]
+
+    async def rejoin(self, client: AsyncWebClient, workspace_id: str, user_id: str, *,
+                     reply_here: bool) -> Message | None:
+        """A forgotten user typed rejoin: add them afresh from their Slack profile."""
+        profile = await self._profile(client, user_id)
+        if profile is None:
+            raise UnknownPerson("Sorry, I only work with people in this workspace's directory.")
+        self._person_ids.pop((workspace_id, user_id), None)
+        return await asyncio.to_thread(rejoin, self.deps, workspace_id, profile,
+                                       reply_here=reply_here)
+
+    async def _profile(self, client: AsyncWebClient, user_id: str) -> Profile | None:
         try:
             resp = await client.users_info(user=user_id)
         except SlackApiError as exc:
@@ -73,12 +101,7 @@ class SlackIdentity:
                 "Ask your HR admin to add you."
             ) from exc
         user = resp.get("user")
-        profile = profile_from_slack_user(user) if isinstance(user, dict) else None
-        synced = (await asyncio.to_thread(sync_profile, self.deps, workspace_id, profile)
-                  if profile is not None else None)
-        if synced is None:
-            raise UnknownPerson("Sorry, I only work with people in this workspace's directory.")
-        return synced[0]
+        return profile_from_slack_user(user) if isinstance(user, dict) else None
 
     def _find(self, workspace_id: str, user_id: str) -> Person | None:
         with self.deps.uow() as uow:

@@ -11,14 +11,16 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from teamwell.bot.slack.blocks import action_pattern, render_form, render_message
-from teamwell.bot.slack.context import SlackEdge, channel_id_of, user_id_of
+from teamwell.bot.slack.context import SlackEdge, channel_id_of, team_id_of, user_id_of
 from teamwell.bot.slack.export_file import send_export_file
 from teamwell.bot.slack.home import publish_home
 from teamwell.core.errors import InvalidInput, TeamwellError
-from teamwell.core.messages import Message
+from teamwell.core.messages import Message, say
 from teamwell.handlers.commands import command_reply
 from teamwell.handlers.data_rights import asks_for_export
+from teamwell.handlers.forgotten import Forgotten, asks_to_rejoin
 from teamwell.handlers.interactions import BUTTONS, FORMS, ButtonHandler, FormOpener, FormRecorder
+from teamwell.handlers.rejoin import WELCOME_BACK
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +111,12 @@ def _command(edge: SlackEdge) -> Callable[..., Any]:
             # The answer goes straight back to the person, so it may show their own answers.
             message = await asyncio.to_thread(command_reply, edge.deps, ws, person_id,
                                               str(body.get("text", "")), True)
+        except Forgotten as exc:
+            reply = (await _rejoined(edge, client, body)
+                     if asks_to_rejoin(str(body.get("text", ""))) else say(exc.user_message))
+            fallback, blocks = render_message(reply, lambda _pid: None)
+            await ack(text=fallback, blocks=blocks)
+            return
         except TeamwellError as exc:
             await ack(text=exc.user_message)
             return
@@ -119,3 +127,13 @@ def _command(edge: SlackEdge) -> Callable[..., Any]:
             edge.background(send_export_file(edge.deps, client, ws, person_id,
                                              user_id_of(body)))
     return listener
+
+
+async def _rejoined(edge: SlackEdge, client: AsyncWebClient, body: dict[str, Any]) -> Message:
+    """`/teamwell rejoin` from someone forgotten: they come back; the answer is the intro."""
+    try:
+        ws = await edge.identity.workspace(team_id_of(body))
+        message = await edge.identity.rejoin(client, ws, user_id_of(body), reply_here=True)
+    except TeamwellError as exc:
+        return say(exc.user_message)
+    return message or say(WELCOME_BACK)

@@ -17,7 +17,9 @@ from teamwell.bot.slack.directory import profile_from_slack_user
 from teamwell.bot.slack.home import publish_home
 from teamwell.core.errors import TeamwellError
 from teamwell.core.messages import Message
+from teamwell.core.people import Person
 from teamwell.handlers.commands import reply_to_direct_message
+from teamwell.handlers.forgotten import Forgotten, asks_to_rejoin
 from teamwell.handlers.people import person_joined, sync_profile
 
 log = logging.getLogger(__name__)
@@ -51,21 +53,36 @@ def register_events(app: AsyncApp, edge: SlackEdge) -> None:
         if event.get("channel_type") != "im" or event.get("bot_id") or event.get("subtype"):
             return
         ws = await edge.identity.workspace(team_id_of(body))
+        user = str(event.get("user", ""))
         try:
-            person = await edge.identity.person(client, ws, str(event.get("user", "")))
+            person = await _writer(edge, client, ws, user, str(event.get("text", "")))
         except TeamwellError as exc:
-            log.info("DM from unknown user %s: %s", event.get("user"), exc.user_message)
-            await edge.ephemeral(client, str(event.get("channel", "")),
-                                 str(event.get("user", "")), Message(exc.user_message))
+            log.info("DM from unknown user %s: %s", user, exc.user_message)
+            await edge.ephemeral(client, str(event.get("channel", "")), user,
+                                 Message(exc.user_message))
             await _handled(edge, ws, body)
             return
-        await asyncio.to_thread(reply_to_direct_message, edge.deps, ws, person.id,
-                                str(body.get("event_id", "")), str(event.get("text", "")))
+        if person is not None:
+            await asyncio.to_thread(reply_to_direct_message, edge.deps, ws, person.id,
+                                    str(body.get("event_id", "")), str(event.get("text", "")))
         await _handled(edge, ws, body)
 
     @app.event(re.compile(".*"))
     async def on_other_event(event: dict[str, Any]) -> None:
         log.debug("ignored event %s", event.get("type"))
+
+
+async def _writer(edge: SlackEdge, client: AsyncWebClient, ws: str, user: str,
+                  typed: str) -> Person | None:
+    """Who wrote the DM; None when someone forgotten just typed rejoin and came back."""
+    try:
+        return await edge.identity.person(client, ws, user)
+    except Forgotten:
+        if not asks_to_rejoin(typed):
+            raise
+    # Their intro and the welcome are queued for this DM, as anyone's first messages are.
+    await edge.identity.rejoin(client, ws, user, reply_here=False)
+    return None
 
 
 def _directory_listener(edge: SlackEdge, handler: Callable[..., Any]) -> Callable[..., Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from types import TracebackType
 
 from sqlalchemy import Engine
@@ -12,6 +13,7 @@ from teamwell.bot.storage.comment_scores_repo import SqlCommentScores
 from teamwell.bot.storage.consent_repo import SqlConsents
 from teamwell.bot.storage.digest_repo import SqlDigests
 from teamwell.bot.storage.engine import make_session_factory
+from teamwell.bot.storage.forgotten import SqlForgottenAccounts
 from teamwell.bot.storage.onboarding_repo import SqlOnboardings
 from teamwell.bot.storage.person_data import SqlPersonData
 from teamwell.bot.storage.pulse_repo import SqlPulses
@@ -21,7 +23,7 @@ from teamwell.bot.storage.repos import SqlEvents, SqlOutbox, SqlPeople, SqlTeams
 from teamwell.bot.storage.retention_repo import SqlRetention
 from teamwell.core.audit import AuditLog
 from teamwell.core.consent import ConsentStore
-from teamwell.core.data_rights import PersonData
+from teamwell.core.data_rights import ForgottenAccounts, PersonData
 from teamwell.core.ports import (
     CommentScores,
     Digests,
@@ -40,8 +42,9 @@ from teamwell.core.retention import RetentionStore
 class SqlUnitOfWork:
     """A transaction over all repositories; leaving without commit() rolls back."""
 
-    def __init__(self, factory: sessionmaker[Session]) -> None:
+    def __init__(self, factory: sessionmaker[Session], secret_keys: Sequence[str] = ()) -> None:
         self._factory = factory
+        self._secret_keys = secret_keys
         self.session: Session
 
     def __enter__(self) -> SqlUnitOfWork:
@@ -59,6 +62,8 @@ class SqlUnitOfWork:
         self.events: Events = SqlEvents(self.session)
         self.audit: AuditLog = SqlAuditLog(self.session)
         self.person_data: PersonData = SqlPersonData(self.session)
+        self.forgotten: ForgottenAccounts = SqlForgottenAccounts(self.session,
+                                                                   self._secret_keys)
         self.consents: ConsentStore = SqlConsents(self.session)
         self.retention: RetentionStore = SqlRetention(self.session)
         return self
@@ -86,9 +91,11 @@ class SqlUnitOfWork:
 class SqlUnitOfWorkFactory:
     """Makes SQL units of work on one engine."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, secret_keys: Sequence[str] = ()) -> None:
         self.engine = engine
         self._factory = make_session_factory(engine)
+        # TEAMWELL_SECRET_KEY's keys also key the hashes of forgotten accounts (forgotten.py).
+        self._secret_keys = tuple(secret_keys)
 
     def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._factory)
+        return SqlUnitOfWork(self._factory, self._secret_keys)

@@ -16,9 +16,12 @@ from msrest.exceptions import ClientException, HttpOperationError
 
 from teamwell.core.directory import Profile
 from teamwell.core.errors import TeamwellError, UnknownPerson
+from teamwell.core.messages import Message, say
 from teamwell.core.people import Person
 from teamwell.handlers.deps import Deps
+from teamwell.handlers.forgotten import Forgotten, is_forgotten
 from teamwell.handlers.people import person_joined, sync_profile
+from teamwell.handlers.rejoin import WELCOME_BACK, rejoin
 
 log = logging.getLogger(__name__)
 PLATFORM = "teams"
@@ -169,8 +172,30 @@ class TeamsIdentity:
                 return found
         synced = await self.sync(workspace_id, member)
         if synced is None:
+            if await self.forgotten(workspace_id, member):
+                raise Forgotten()
             raise UnknownPerson(OUTSIDER)
         return synced[0]
+
+    async def forgotten(self, workspace_id: str, member: TeamsChannelAccount) -> bool:
+        """Whether this roster member asked to be forgotten (Teams id, Entra id or email)."""
+        return await asyncio.to_thread(is_forgotten, self.deps, workspace_id,
+                                       profile_from_member(member), {AAD: member.aad_object_id})
+
+    async def rejoin(self, turn_context: TurnContext, workspace_id: str,
+                     user_id: str) -> Message:
+        """A forgotten user typed rejoin: add them afresh from the roster; returns the intro."""
+        member = await self.member(turn_context, workspace_id, user_id)
+        if member is None:
+            raise UnknownPerson(NOT_FOUND)
+        message = await asyncio.to_thread(rejoin, self.deps, workspace_id,
+                                          profile_from_member(member), {AAD: member.aad_object_id},
+                                          reply_here=True)
+        found = await asyncio.to_thread(self._find, workspace_id, member.id)
+        if found is not None:
+            await asyncio.to_thread(self._link_aad, workspace_id, found.id, member.aad_object_id)
+        self.forget(workspace_id, member.id)
+        return message or say(WELCOME_BACK)
 
     async def member(self, turn_context: TurnContext, workspace_id: str,
                      member_id: str) -> TeamsChannelAccount | None:

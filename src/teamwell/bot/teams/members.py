@@ -18,6 +18,7 @@ from teamwell.bot.teams.identity import roster_member
 from teamwell.bot.teams.turns import TeamsContext, is_personal, user_id_of
 from teamwell.core.errors import TeamwellError
 from teamwell.core.messages import say
+from teamwell.handlers.forgotten import ANSWER as FORGOTTEN
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 500
@@ -81,6 +82,11 @@ async def install_personal(ctx: TeamsContext, turn_context: TurnContext, ws: str
         return
     synced = await ctx.identity.sync(ws, member)
     if synced is None:
+        if await ctx.identity.forgotten(ws, member):
+            # Nothing is linked or stored; they only hear how to come back if they want to.
+            if welcome:
+                await ctx.reply(turn_context, ws, say(FORGOTTEN))
+            return
         log.info("install by %s, who is not a person Teamwell serves (guest or bot)", user_id)
         return
     await ctx.remember(turn_context, ws, user_id)

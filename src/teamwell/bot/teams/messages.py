@@ -20,13 +20,14 @@ from teamwell.bot.teams.text_commands import (
     is_kudos_giving,
     read_typed,
 )
-from teamwell.bot.teams.turns import TeamsContext, is_personal
+from teamwell.bot.teams.turns import TeamsContext, is_personal, user_id_of
 from teamwell.core.actions import ActionId
 from teamwell.core.errors import TeamwellError
 from teamwell.core.messages import Button, Form, Message, Section, say, text
 from teamwell.handlers.commands import command_reply
 from teamwell.handlers.data_rights import asks_for_export
 from teamwell.handlers.forget_flow import forget_request
+from teamwell.handlers.forgotten import Forgotten, asks_to_rejoin
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,11 @@ async def on_message(ctx: TeamsContext, turn_context: TurnContext) -> None:
 async def _personal(ctx: TeamsContext, turn_context: TurnContext, typed: Typed) -> None:
     try:
         ws, person_id = await ctx.who(turn_context)
+    except Forgotten as exc:
+        reply = (await _rejoin(ctx, turn_context) if asks_to_rejoin(" ".join(typed.words))
+                 else say(exc.user_message))
+        await ctx.reply(turn_context, None, reply)
+        return
     except TeamwellError as exc:
         await ctx.reply(turn_context, None, say(exc.user_message))
         return
@@ -76,6 +82,19 @@ async def _personal(ctx: TeamsContext, turn_context: TurnContext, typed: Typed) 
         await offer_file(ctx, turn_context, ws, person_id)
 
 
+async def _rejoin(ctx: TeamsContext, turn_context: TurnContext) -> Message:
+    """A forgotten person typed rejoin: they come back, and the answer is the bot's intro."""
+    try:
+        ws = await ctx.workspace(turn_context.activity)
+        user_id = user_id_of(turn_context.activity)
+        message = await ctx.identity.rejoin(turn_context, ws, user_id)
+    except TeamwellError as exc:
+        return say(exc.user_message)
+    # Their 1:1 chat, so that the outbox can reach them from now on.
+    await ctx.remember(turn_context, ws, user_id)
+    return message
+
+
 async def _shared(ctx: TeamsContext, turn_context: TurnContext, typed: Typed) -> None:
     """A channel or group chat: everyone reads the answer, so nothing personal is said."""
     ws = await ctx.workspace(turn_context.activity)
@@ -84,6 +103,9 @@ async def _shared(ctx: TeamsContext, turn_context: TurnContext, typed: Typed) ->
         try:
             _ws, giver = await ctx.who(turn_context)
             message = say(await kudos_from_text(ctx, turn_context, ws, giver, typed))
+        except Forgotten:
+            # Everyone here reads the answer: that they asked to be forgotten is theirs to say.
+            message = say(IN_PRIVATE)
         except TeamwellError as exc:
             message = say(exc.user_message)
     elif (words[0] if words else "") in SHARED_WORDS:

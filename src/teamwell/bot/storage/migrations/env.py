@@ -5,6 +5,8 @@ from __future__ import annotations
 from alembic import context
 
 from teamwell.bot.storage import audit_tables  # noqa: F401 - registers its tables on Base
+from teamwell.bot.storage import forgotten  # noqa: F401 - registers its tables on Base
+from teamwell.bot.storage import slack_install_tables  # noqa: F401 - registers its tables on Base
 from teamwell.bot.storage.engine import make_engine
 from teamwell.bot.storage.tables import Base
 
