@@ -48,7 +48,7 @@ def digest(args: argparse.Namespace) -> int:
     ws = _workspace(wired, args.slack_team)
     deps = wired.deps
     if args.digest_cmd == "send":
-        queued = send_due_digests(deps, force=True)
+        queued = send_due_digests(deps, force=True, workspace_id=ws)
         print(f"{queued} digests queued (people who already had this week's digest are skipped); "
               "`teamwell outbox send` or a running worker delivers them.")
         return 0

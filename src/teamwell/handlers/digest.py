@@ -221,11 +221,15 @@ def _readers(people: Sequence[Person]) -> list[Person]:
     return [p for p in people if p.id in managers or p.is_admin]
 
 
-def send_due_digests(deps: Deps, force: bool = False, only: str | None = None) -> int:
-    """Queue this week's digest for every reader whose Monday 09:00 has come (or all: force)."""
+def send_due_digests(deps: Deps, force: bool = False, only: str | None = None,
+                     workspace_id: str | None = None) -> int:
+    """Queue this week's digest for every reader whose Monday 09:00 has come (or all: force).
+
+    workspace_id: only that workspace's readers (the command line acts on one workspace).
+    """
     now = deps.clock.now()
     with deps.uow() as uow:
-        workspaces = uow.workspaces.all_ids()
+        workspaces = [ws for ws in uow.workspaces.all_ids() if workspace_id in (None, ws)]
     sent = 0
     for ws in workspaces:
         with deps.uow() as uow:

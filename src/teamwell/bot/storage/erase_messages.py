@@ -8,6 +8,7 @@
 - slack_inbox: a stored click holds the raw request, with the clicker's Slack id and often
   the message clicked on. Any row that names them is deleted: their own clicks no longer
   matter, and a colleague's click still waiting (rows live for milliseconds) is dropped.
+  Only their ids count in clicks from other workspaces' Slack teams (a namesake's click stays).
 - text other people wrote that names them (pulse comments, check-in comments, kudos): their
   name becomes [name]. Pulse comments were shown that way already (display redacts directory
   names), but once they have left the directory display could no longer recognise their name.
@@ -28,6 +29,7 @@ from teamwell.bot.storage.tables import (
     OutboxRow,
     PulseCommentRow,
     SlackInboxRow,
+    WorkspaceAccountRow,
 )
 from teamwell.core.comments import redact
 from teamwell.core.erasure_text import MIN_NAME_PART, Scrubber
@@ -69,8 +71,19 @@ def erase_messages(s: Session, ws: str, pid: str, scrub: Scrubber, tally: Tally)
         if changes:
             tally.kept("outbox", s.execute(update(o).where(o.seq == seq).values(changes)))
     stored = s.execute(select(SlackInboxRow.seq, SlackInboxRow.body)).all()
-    clicks = [seq for seq, body in stored if scrub.mentions(unquote_plus(body))
-              or scrub.mentions(body)]
+    # Every workspace's clicks share this table: their name or email (which a namesake in
+    # another workspace may share) counts only in a click from this workspace's Slack team;
+    # their own ids count wherever they are.
+    teams = [f'"{team}"' for team in s.scalars(select(WorkspaceAccountRow.external_id).where(
+        WorkspaceAccountRow.workspace_id == ws, WorkspaceAccountRow.platform == "slack"))]
+    own_ids = Scrubber.of(scrub.ids, "", None, scrub.placeholder)
+
+    def names_them(body: str) -> bool:
+        texts = (unquote_plus(body), body)
+        here = any(team in text for team in teams for text in texts)
+        return any((scrub if here else own_ids).mentions(text) for text in texts)
+
+    clicks = [seq for seq, body in stored if names_them(body)]
     if clicks:
         tally.gone("slack_inbox", s.execute(delete(SlackInboxRow).where(
             SlackInboxRow.seq.in_(clicks))))
