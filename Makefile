@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: demo test lint typecheck pytest install install-dev bench bench-pulse bench-sentiment clean
+.PHONY: demo test lint typecheck pytest install install-dev bench bench-pulse bench-replicas bench-sentiment bench-fanout clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,11 +38,17 @@ test: lint typecheck pytest
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/slack_ingress.py
 
+bench-replicas: $(VENV)/.installed-dev
+	$(BIN)/python bench/ingress_replicas.py
+
 bench-pulse: $(VENV)/.installed-dev
 	$(BIN)/python bench/pulse_scale.py
 
 bench-sentiment: $(VENV)/.installed-dev
 	$(BIN)/python bench/sentiment.py
+
+bench-fanout: $(VENV)/.installed-dev
+	$(BIN)/python bench/fanout.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -7,6 +7,10 @@ bare: a Bolt AsyncApp with the same signing secret and one action listener that 
 
 Each prints one JSON line ({"ready": true, "port": ...}) once it listens on 127.0.0.1, and
 stops on SIGTERM/SIGINT, when its stdin closes (the parent is gone) or after --max-lifetime.
+
+A full server given join (the ready line of another full server on the same PostgreSQL
+database) neither resets nor seeds the database: it is one more replica of the same deployment
+(bench/ingress_replicas.py).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -37,6 +42,7 @@ from teamwell.bot.server import EDGE_KEY, INBOX_KEY, build_web_app
 from teamwell.bot.slack.fake_api import FakeSlackApi
 from teamwell.bot.storage import migrate
 from teamwell.bot.storage.engine import make_engine
+from teamwell.bot.storage.inbox_store import InboxItem, InboxStore
 from teamwell.bot.wiring import slack_client, wire
 from teamwell.core.clock import FakeClock
 from teamwell.core.onboarding import StepStatus
@@ -64,6 +70,33 @@ class RunningClock(FakeClock):
     def now(self) -> datetime:
         """The fake moment plus the real time elapsed since the clock was made."""
         return super().now() + timedelta(seconds=time.monotonic() - self._t0)
+
+
+class CountingInboxStore(InboxStore):
+    """The inbox table, remembering which rows this process handled and when each batch ran."""
+
+    def __init__(self, engine: Any) -> None:
+        super().__init__(engine)
+        self.handled: list[int] = []
+        self.reclaimed = 0
+        # [claimed, done] wall-clock times per non-empty batch: wall time, not monotonic, so
+        # that batches of two processes on this machine can be compared.
+        self.batches: list[list[float]] = []
+
+    def claim(self, now: datetime, lease: timedelta, limit: int) -> list[InboxItem]:
+        """Claim as usual; note the batch and any row claimed before (released or abandoned)."""
+        items = super().claim(now, lease, limit)
+        if items:
+            self.batches.append([time.time(), 0.0])
+            self.reclaimed += sum(1 for item in items if item.attempts > 1)
+        return items
+
+    def done(self, seqs: Sequence[int]) -> None:
+        """Forget the rows as usual, after noting them as handled here."""
+        super().done(seqs)
+        self.handled.extend(seqs)
+        if self.batches and not self.batches[-1][1]:
+            self.batches[-1][1] = time.time()
 
 
 def _reset_postgres(url: str) -> None:
@@ -116,28 +149,40 @@ async def _healthz(_request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
-async def _start_full(db_url: str | None, tmp: Path) -> tuple[web.AppRunner, dict[str, Any],
-                                                                   list[Any]]:
+async def _start_full(db_url: str | None, tmp: Path, join: dict[str, Any] | None = None
+                      ) -> tuple[web.AppRunner, dict[str, Any], list[Any]]:
     url = db_url or f"sqlite:///{tmp / 'bench.db'}"
     kind = "postgresql" if url.startswith("postgres") else "sqlite"
-    if kind == "postgresql":
+    if join is not None and kind != "postgresql":
+        raise RuntimeError("only a PostgreSQL database can be shared by replicas")
+    if kind == "postgresql" and join is None:
         _reset_postgres(url)
-    migrate.upgrade(url)
+    migrate.upgrade(url)  # a no-op when joining, as for any replica started after the first
     # The fake shares the server's event loop: in a thread of its own it would fight the
     # server's threads for the GIL, which a remote Slack never does (see bench/README.md).
     fake = FakeSlackApi(token=TOKEN, team_id=TEAM)
     base = await fake.start()
     channel = _fake_users(fake)
-    clock = RunningClock(START)
+    if join is not None and channel != join["channel"]:
+        raise RuntimeError(f"this fake Slack API opened DM {channel}, "
+                           f"the first replica's {join['channel']}")
+    # A joining replica runs on the first one's fake time: inbox leases and the check-in's
+    # answer time compare moments written by both processes.
+    clock = (RunningClock(datetime.fromisoformat(join["clock"])
+                          + timedelta(seconds=time.time() - float(join["wall"])))
+             if join is not None else RunningClock(START))
     settings = load_settings({
         "TEAMWELL_DATABASE_URL": url, "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_API_URL": base + "/api/", "TEAMWELL_LOG_LEVEL": "WARNING",
     })
     wired = wire(settings, clock)
-    onboarding_id = await asyncio.to_thread(_seed, wired, clock)
+    onboarding_id = (str(join["onboarding_id"]) if join is not None
+                     else await asyncio.to_thread(_seed, wired, clock))
     app = build_web_app(wired, slack_client(settings), with_background=False)
+    counting = CountingInboxStore(wired.engine)
+    app[INBOX_KEY].store = counting
 
-    async def stats(_request: web.Request) -> web.Response:
+    async def stats(request: web.Request) -> web.Response:
         """What the run left behind: the stored score and the replies the hire was shown."""
         def stored() -> int | None:
             with wired.deps.uow() as uow:
@@ -145,14 +190,20 @@ async def _start_full(db_url: str | None, tmp: Path) -> tuple[web.AppRunner, dic
                 found = uow.onboardings.checkins(ws, onboarding_id)
             return found[0].score if found else None
         replies = fake.calls_to("chat.postEphemeral")
-        return web.json_response({
+        body: dict[str, Any] = {
             "stored_score": await asyncio.to_thread(stored),
             "ephemeral_ok": sum(1 for c in replies if c.response.get("ok")),
             "ephemeral_saved": sum(1 for c in replies
                                    if str(c.params.get("text", "")).startswith("Thanks, saved")),
             "ephemeral_failed": sum(1 for c in replies if not c.response.get("ok")),
             "api_calls": len(fake.calls),
-        })
+            # Clicks this process's inbox worker handled, and rows any process still holds.
+            "handled": len(counting.handled), "reclaimed": counting.reclaimed,
+            "inbox_waiting": await asyncio.to_thread(counting.waiting),
+        }
+        if request.query.get("seqs"):
+            body.update(handled_seqs=counting.handled, batches=counting.batches)
+        return web.json_response(body)
 
     async def drain(_request: web.Request) -> web.Response:
         """Wait until every acknowledged click has been handled; how long that took."""
@@ -174,7 +225,9 @@ async def _start_full(db_url: str | None, tmp: Path) -> tuple[web.AppRunner, dic
     app.router.add_get("/bench/drain", drain)
     runner = web.AppRunner(app)
     info = {"server": "full", "db": kind, "onboarding_id": onboarding_id, "channel": channel,
-            "team": TEAM, "user": HIRE, "step_id": STEP_ID, "action_id": ACTION_ID}
+            "team": TEAM, "user": HIRE, "step_id": STEP_ID, "action_id": ACTION_ID,
+            # The fake time and the wall time at one instant: what a joining replica needs.
+            "clock": clock.now().isoformat(), "wall": time.time()}
     return runner, info, [fake.stop, wired.engine.dispose]
 
 
@@ -209,7 +262,7 @@ def _watch_stdin(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
 
 
 async def _serve(kind: str, port: int, db_url: str | None, max_lifetime: float,
-                 tmp: Path) -> None:
+                 tmp: Path, join: dict[str, Any] | None = None) -> None:
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -217,7 +270,7 @@ async def _serve(kind: str, port: int, db_url: str | None, max_lifetime: float,
     _watch_stdin(loop, stop)
     loop.call_later(max_lifetime, stop.set)
     if kind == "full":
-        runner, info, closers = await _start_full(db_url, tmp)
+        runner, info, closers = await _start_full(db_url, tmp, join)
     else:
         runner, info, closers = await _start_bare()
     try:
@@ -235,7 +288,7 @@ async def _serve(kind: str, port: int, db_url: str | None, max_lifetime: float,
 
 
 def serve(kind: str, port: int, db_url: str | None, max_lifetime: float,
-          profile_dir: str | None = None) -> int:
+          profile_dir: str | None = None, join: dict[str, Any] | None = None) -> int:
     """Run one server until told to stop; with profile_dir, write <kind>.prof there at the end.
 
     cProfile sees only the event loop thread: database work done in asyncio.to_thread shows
@@ -248,7 +301,7 @@ def serve(kind: str, port: int, db_url: str | None, max_lifetime: float,
         if profiler:
             profiler.enable()
         try:
-            asyncio.run(_serve(kind, port, db_url, max_lifetime, Path(tmp)))
+            asyncio.run(_serve(kind, port, db_url, max_lifetime, Path(tmp), join))
         finally:
             if profiler and profile_dir:
                 profiler.disable()

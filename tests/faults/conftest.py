@@ -164,7 +164,10 @@ def cluster(tmp_path: Path, pg_url: str, fake_slack: FakeSlackApiThread) -> Iter
            if not k.startswith(("SLACK_", "TEAMWELL_", "TEAMS_")) and "proxy" not in k.lower()}
     env.update(TEAMWELL_DATABASE_URL=pg_url, SLACK_BOT_TOKEN=TOKEN,
                SLACK_API_URL=fake_slack.base_url + "/api/", TEAMWELL_LOG_LEVEL="INFO",
-               TEAMWELL_OUTBOX_LEASE_SECONDS="10")
+               TEAMWELL_OUTBOX_LEASE_SECONDS="10",
+               # The fake Slack enforces no limits; paced to Slack's, a 2,000-person fan-out
+               # would take minutes (pacing has its own tests, tests/pacing/).
+               TEAMWELL_OUTBOX_PACING="off")
     group = Cluster(tmp_path, env)
     yield group
     group.stop_all()

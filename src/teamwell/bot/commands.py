@@ -38,7 +38,7 @@ def serve(args: argparse.Namespace) -> int:
         settings.require_socket_mode()
         return asyncio.run(_socket_mode(settings, not args.no_scheduler))
     settings.require_platform()
-    if settings.slack_bot_token:
+    if settings.slack_enabled:
         settings.require_slack_http()
     migrate.upgrade(settings.database_url)
     from teamwell.bot.server import HTTP_GRACE, build_web_app
@@ -130,7 +130,7 @@ def _workspace(wired: Wired, slack_team: str | None) -> str:
     if team:
         return slack_workspace(wired.deps, team)
     tenant = wired.settings.teams.tenant_id
-    if tenant and not wired.settings.slack_bot_token:
+    if tenant and not wired.settings.slack_enabled:
         # A Teams-only deployment pinned to one tenant: that tenant is the workspace.
         with wired.deps.uow() as uow:
             ws = uow.workspaces.ensure("teams", tenant, tenant)
@@ -154,8 +154,16 @@ def people(args: argparse.Namespace) -> int:
     if args.people_cmd == "sync":
         settings.require_sender()
         from teamwell.bot.slack.directory import sync_workspace_users
+        from teamwell.bot.slack.tokens import with_token
 
-        count = asyncio.run(sync_workspace_users(slack_client(settings), wired.deps, ws))
+        client = slack_client(settings)
+        if wired.slack_installs is not None:  # OAuth installs: that workspace's own token
+            token = wired.slack_installs.bot_token_for_workspace(ws)
+            if token is None:
+                raise CommandError("Teamwell is not installed in that Slack workspace: "
+                                   "install it through /slack/install first")
+            client = with_token(client, token)
+        count = asyncio.run(sync_workspace_users(client, wired.deps, ws))
         print(f"synced {count} people from Slack")
         return 0
     if args.people_cmd in ("export", "forget"):
@@ -244,18 +252,22 @@ def outbox(args: argparse.Namespace) -> int:
 
 async def _send_outbox(wired: Wired, until_empty: bool) -> int:
     """Deliver what is due on each configured platform."""
-    from teamwell.bot.outbox_sender import OutboxSender
+    from teamwell.bot.outbox_sender import OutboxSender, SenderSettings
 
     settings = wired.settings
+    paced = SenderSettings(pace=settings.outbox_pacing)
     senders: list[OutboxSender] = []
-    if settings.slack_bot_token:
+    if settings.slack_enabled:
         from teamwell.bot.slack.sender import SlackSender
 
-        senders.append(SlackSender(wired.deps.uow, slack_client(settings), wired.deps.clock))
+        installs = wired.slack_installs
+        senders.append(SlackSender(wired.deps.uow, slack_client(settings), wired.deps.clock,
+                                   paced,
+                                   tokens=installs.bot_token_for_workspace if installs else None))
     if settings.teams.enabled:
         from teamwell.bot.teams.sender import TeamsSender
 
-        senders.append(TeamsSender(wired.deps.uow, settings.teams, wired.deps.clock))
+        senders.append(TeamsSender(wired.deps.uow, settings.teams, wired.deps.clock, paced))
     delivered = 0
     for sender in senders:
         delivered += await (sender.drain_until_empty() if until_empty else sender.drain())

@@ -18,6 +18,7 @@ from teamwell.bot.recognition_settings import (
     recognition_config,
 )
 from teamwell.bot.retention_settings import RetentionSettingError, retention_config
+from teamwell.bot.slack.settings import SlackOAuthConfig, SlackSettingError, slack_oauth_config
 from teamwell.bot.teams.settings import TeamsConfig, TeamsSettingError, teams_config
 from teamwell.core.directory import normalize_email
 from teamwell.core.pulse import PulseConfig
@@ -55,26 +56,41 @@ class Settings:
     admins: frozenset[str] = frozenset()
     # How long an outbox claim holds: after a crash, the rows a sender held wait this long.
     outbox_lease_seconds: float = 60.0
+    # Senders keep to Slack's and Teams' published rate limits; off only for a local fake.
+    outbox_pacing: bool = True
+    # SLACK_CLIENT_ID/SECRET (OAuth installs in several workspaces), TEAMWELL_SECRET_KEY.
+    slack_oauth: SlackOAuthConfig = field(default_factory=SlackOAuthConfig)
+
+    @property
+    def slack_enabled(self) -> bool:
+        """True when Slack is served: one bot token, or OAuth installs."""
+        return bool(self.slack_bot_token) or self.slack_oauth.enabled
 
     def secrets(self) -> tuple[str, ...]:
         """Every configured secret value, for the log filter."""
         values = (self.slack_bot_token, self.slack_signing_secret, self.slack_app_token,
-                  self.teams.app_password)
+                  self.teams.app_password, self.slack_oauth.client_secret,
+                  *self.slack_oauth.secret_keys)
         return tuple(v for v in values if v)
 
     def require_slack_http(self) -> None:
         """Check what serving Slack over HTTP needs."""
-        _need("SLACK_BOT_TOKEN", self.slack_bot_token)
+        if not self.slack_oauth.enabled:
+            _need("SLACK_BOT_TOKEN", self.slack_bot_token)
         _need("SLACK_SIGNING_SECRET", self.slack_signing_secret)
 
     def require_platform(self) -> None:
         """Check that Slack or Teams (or both) is configured."""
-        if not self.slack_bot_token and not self.teams.enabled:
-            raise ConfigError("SLACK_BOT_TOKEN is not set, and neither is TEAMS_APP_ID: "
-                              "configure Slack, Teams or both (in the environment or in .env)")
+        if not self.slack_enabled and not self.teams.enabled:
+            raise ConfigError("SLACK_BOT_TOKEN is not set (nor SLACK_CLIENT_ID for OAuth "
+                              "installs), and neither is TEAMS_APP_ID: configure Slack, Teams "
+                              "or both (in the environment or in .env)")
 
     def require_socket_mode(self) -> None:
         """Check what Socket Mode needs."""
+        if self.slack_oauth.enabled:
+            raise ConfigError("--socket-mode serves one workspace with SLACK_BOT_TOKEN; OAuth "
+                              "installs (SLACK_CLIENT_ID) need HTTP: `teamwell serve`")
         _need("SLACK_BOT_TOKEN", self.slack_bot_token)
         _need("SLACK_APP_TOKEN", self.slack_app_token)
 
@@ -164,6 +180,13 @@ def _lease(raw: str | None) -> float:
     return float(value)
 
 
+def _pacing(raw: str | None) -> bool:
+    value = (raw or "on").strip().lower()
+    if value not in ("on", "off"):
+        raise ConfigError(f"TEAMWELL_OUTBOX_PACING must be on or off, not {value!r}")
+    return value == "on"
+
+
 def load_settings(env: dict[str, str] | None = None, cwd: Path | None = None) -> Settings:
     """Read settings: the process environment wins over .env in the working directory."""
     cwd = cwd or Path.cwd()
@@ -192,8 +215,9 @@ def load_settings(env: dict[str, str] | None = None, cwd: Path | None = None) ->
             company_values(Path(values_file))  # refuse a broken file at start-up, not later
         teams = teams_config(merged)
         retention = retention_config(merged)
+        slack_oauth = slack_oauth_config(merged)
     except (PulseSettingError, RecognitionSettingError, RetentionSettingError,
-            TeamsSettingError) as exc:
+            TeamsSettingError, SlackSettingError) as exc:
         raise ConfigError(str(exc)) from exc
     text_flag = (merged.get("TEAMWELL_LOG_MESSAGE_TEXT") or "false").strip().lower()
     if text_flag not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
@@ -202,9 +226,11 @@ def load_settings(env: dict[str, str] | None = None, cwd: Path | None = None) ->
     if log_format not in (None, "json", "text"):
         raise ConfigError(f"TEAMWELL_LOG_FORMAT must be json or text, not {log_format!r}")
     return Settings(
+        slack_oauth=slack_oauth,
         log_format=log_format,
         admins=_admins(merged.get("TEAMWELL_ADMINS")),
         outbox_lease_seconds=_lease(merged.get("TEAMWELL_OUTBOX_LEASE_SECONDS")),
+        outbox_pacing=_pacing(merged.get("TEAMWELL_OUTBOX_PACING")),
         log_message_text=text_flag in ("true", "1", "yes", "on"),
         teams=teams,
         retention=retention,

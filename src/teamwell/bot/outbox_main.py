@@ -16,6 +16,8 @@ from dataclasses import replace
 from slack_sdk.web.async_client import AsyncWebClient
 
 from teamwell.bot.slack.sender import SenderSettings, SlackSender
+from teamwell.bot.storage.encrypted import NAME as SECRET_KEY
+from teamwell.bot.storage.encrypted import parse_secret_keys
 from teamwell.bot.storage.engine import make_engine
 from teamwell.bot.storage.uow import SqlUnitOfWorkFactory
 from teamwell.core.clock import SystemClock
@@ -39,7 +41,9 @@ async def run_sender_process(database_url: str, slack_api_url: str, token: str,
     client = AsyncWebClient(token=token, base_url=slack_api_url.rstrip("/") + "/",
                             timeout=slack_timeout)
     client.retry_handlers.clear()
-    sender = SlackSender(SqlUnitOfWorkFactory(engine), client, SystemClock(), settings)
+    # The same keys as the server: the sender checks forgotten accounts before linking one.
+    keys = parse_secret_keys(os.environ.get(SECRET_KEY))
+    sender = SlackSender(SqlUnitOfWorkFactory(engine, keys), client, SystemClock(), settings)
     try:
         if until_empty:
             return await sender.drain_until_empty(stop)

@@ -15,13 +15,15 @@ import contextlib
 import json
 import logging
 import random
-from collections import deque
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from teamwell.bot import metrics
 from teamwell.bot.outbox_failures import Failure, Kind, PermanentProblem, backoff
+from teamwell.bot.outbox_lanes import BatchRun, Outcome
+from teamwell.bot.pacing import Pacer
+from teamwell.bot.rate_limits import Limits
 from teamwell.bot.storage.outbox_store import EXPIRED, FAILED, SENT, Claimed, OutboxStore
 from teamwell.core.clock import Clock
 from teamwell.core.messages import Message, message_from_json
@@ -29,7 +31,6 @@ from teamwell.core.messages import Message, message_from_json
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = (0.1, 1.0)  # how often drain_until_empty looks again: at least, at most
-Outcome = tuple[bool, datetime | None]  # (delivered, when the row's lane may go on)
 
 
 class Courier(Protocol):
@@ -74,16 +75,14 @@ class SenderSettings:
     backoff_cap: float = 300.0
     original_wait: float = 2.0  # an update waits this long for the message it replaces
     history_margin: float = 120.0  # clock skew allowed when looking for an in-doubt post
+    pace: bool = False  # keep to the courier's published rate limits (the wiring turns it on)
+    limits: Limits | None = None  # keep to these instead (benchmarks, tests); implies pacing
 
 
 @dataclass(slots=True)
 class _Attempt:
     in_doubt: bool
     posting: bool = False
-
-
-def _lane(claim: Claimed) -> tuple[str, str]:
-    return claim.workspace_id, claim.recipient_id or f"#{claim.channel}"
 
 
 async def _halt_on(halt: asyncio.Event, stop: asyncio.Event | None,
@@ -111,6 +110,8 @@ class OutboxSender:
         self._lease = timedelta(seconds=self.settings.lease_seconds)
         self._rng = rng or random.Random()
         self._paused: dict[str, datetime] = {}
+        limits = s.limits or (getattr(courier, "limits", None) if s.pace else None)
+        self.pacer = Pacer(limits) if limits is not None else None
 
     async def close(self) -> None:
         """Release what the courier holds open (nothing for most)."""
@@ -164,45 +165,8 @@ class OutboxSender:
                 await asyncio.wait_for(stop.wait(), idle_seconds)
 
     async def _deliver_batch(self, batch: list[Claimed], stop: asyncio.Event | None) -> int:
-        delivered = 0
-        held: dict[tuple[str, str], datetime] = {}
-        queue = deque(batch)
-        while queue:
-            claim = queue.popleft()
-            now = self.clock.now()
-            hold = held.get(_lane(claim))
-            paused = self._paused.get(claim.workspace_id)
-            if paused is not None and paused > now:
-                hold = max(hold or paused, paused)
-            if stop is not None and stop.is_set():
-                hold = now
-            if hold is not None:
-                # Hand the row back unchanged so the lane keeps its order (or another sender
-                # can take it at once when stopping).
-                await asyncio.to_thread(self.store.reschedule, claim, hold, None, False,
-                                        claim.in_doubt)
-                continue
-            if now >= claim.lease_until - self._lease / 2:
-                queue.appendleft(claim)
-                queue = await self._renew(queue, held)
-                continue
-            sent, lane_waits_until = await self._deliver(claim)
-            delivered += int(sent)
-            if lane_waits_until is not None:
-                held[_lane(claim)] = lane_waits_until
-        return delivered
-
-    async def _renew(self, queue: deque[Claimed],
-                     held: dict[tuple[str, str], datetime]) -> deque[Claimed]:
-        now = self.clock.now()
-        kept = await asyncio.to_thread(self.store.renew, list(queue), now + self._lease)
-        lost = [c for c in queue if c.id not in kept]
-        if lost:
-            log.warning("outbox sender: lost the claim on %d rows to another sender", len(lost))
-        for claim in lost:
-            # The rest of its lane waits for the sender that took it over: handed back now.
-            held.setdefault(_lane(claim), now)
-        return deque(replace(c, lease_until=now + self._lease) for c in queue if c.id in kept)
+        return await BatchRun(self.store, self.clock, self._lease, self._paused, self._deliver,
+                              self.pacer, stop).run(batch)
 
     async def _deliver(self, claim: Claimed) -> Outcome:
         attempt = _Attempt(in_doubt=claim.in_doubt)
@@ -243,6 +207,8 @@ class OutboxSender:
             until = now + timedelta(seconds=failure.retry_after)
             self._paused[claim.workspace_id] = max(until, self._paused.get(claim.workspace_id,
                                                                            until))
+            if self.pacer is not None:  # lanes already waiting for a turn wait longer
+                self.pacer.pause(claim.workspace_id, failure.retry_after)
             log.info("%s rate limit: workspace %s paused for %.0f s", self.courier.platform,
                      claim.workspace_id, failure.retry_after)
             metrics.delivered(self.courier.platform, "retried", rate_limited=True)

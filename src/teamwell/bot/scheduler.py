@@ -14,6 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from teamwell.bot.metrics import watch_jobs
 from teamwell.bot.slack.directory import sync_workspace_users
 from teamwell.bot.slack.identity import slack_workspace
+from teamwell.bot.slack.tokens import TeamTokens, with_token
 from teamwell.core.sentiment import SentimentModel
 from teamwell.handlers.celebrations import send_due_celebrations
 from teamwell.handlers.comment_scoring import score_pending_comments
@@ -121,29 +122,48 @@ async def retention_job(deps: Deps) -> None:
         log.info("retention job interrupted by shutdown")
 
 
-async def directory_sync(deps: Deps, client: AsyncWebClient) -> int:
-    """Refresh the directory from Slack's users.list for the bot token's workspace."""
-    try:
+async def _teams(client: AsyncWebClient, teams: TeamTokens | None
+                 ) -> list[tuple[str, AsyncWebClient]]:
+    if teams is None:
         team = (await client.auth_test()).get("team_id")
-        if not team:
-            return 0
-        ws = await asyncio.to_thread(slack_workspace, deps, str(team))
-        count = await sync_workspace_users(client, deps, ws)
+        return [(str(team), client)] if team else []
+    # OAuth installs: every installed workspace, each with its own token (uninstalled ones
+    # have none left, so they are not synced).
+    return [(team, with_token(client, token)) for team, token in await asyncio.to_thread(teams)]
+
+
+async def directory_sync(deps: Deps, client: AsyncWebClient,
+                         teams: TeamTokens | None = None) -> int:
+    """Refresh the directory from Slack's users.list: the bot token's workspace, or (teams
+    given) every installed workspace."""
+    count = 0
+    try:
+        for team, team_client in await _teams(client, teams):
+            try:
+                ws = await asyncio.to_thread(slack_workspace, deps, team)
+                count += await sync_workspace_users(team_client, deps, ws)
+            except (SlackApiError, aiohttp.ClientError, OSError) as exc:
+                # Slack unreachable or the token refused: the next run tries again; events
+                # still flow, and the other workspaces are synced meanwhile.
+                log.warning("directory sync from Slack team %s failed: %s", team, exc)
     except (SlackApiError, aiohttp.ClientError, OSError) as exc:
-        # Slack unreachable or the token refused: the next run tries again; events still flow.
         log.warning("directory sync from Slack failed: %s", exc)
-        return 0
+        return count
     except asyncio.CancelledError:
         log.info("directory sync interrupted by shutdown")
-        return 0
+        return count
     log.info("directory sync: %d people from Slack", count)
     return count
 
 
 def build_scheduler(deps: Deps, tick_seconds: int = TICK_SECONDS,
                     client: AsyncWebClient | None = None,
-                    sentiment: SentimentModel | None = None) -> AsyncIOScheduler:
-    """An in-memory scheduler (nothing pickled); state lives in the database, not in jobs."""
+                    sentiment: SentimentModel | None = None,
+                    teams: TeamTokens | None = None) -> AsyncIOScheduler:
+    """An in-memory scheduler (nothing pickled); state lives in the database, not in jobs.
+
+    teams: with OAuth installs, every installed Slack team and its token (directory sync).
+    """
     scheduler = AsyncIOScheduler(
         timezone=UTC,
         job_defaults={
@@ -166,7 +186,7 @@ def build_scheduler(deps: Deps, tick_seconds: int = TICK_SECONDS,
     scheduler.add_job(retention_job, "cron", hour=3, minute=30, args=[deps], id="retention")
     if client is not None:
         # At start and daily: team_join and user_change keep it current in between.
-        scheduler.add_job(directory_sync, "interval", hours=24, args=[deps, client],
+        scheduler.add_job(directory_sync, "interval", hours=24, args=[deps, client, teams],
                           id="directory_sync", next_run_time=deps.clock.now())
     watch_jobs(scheduler)
     return scheduler

@@ -19,6 +19,7 @@ from teamwell.bot.slack.context import SlackEdge
 from teamwell.bot.slack.identity import SlackIdentity
 from teamwell.bot.slack.inbox import SlackInbox
 from teamwell.bot.slack.ingress import slack_route
+from teamwell.bot.slack.oauth import SlackOAuth, add_install_routes
 from teamwell.bot.slack.sender import SenderSettings, SlackSender
 from teamwell.bot.storage.inbox_store import InboxStore
 from teamwell.bot.wiring import Wired, running
@@ -47,16 +48,20 @@ class Background:
     async def start(self) -> None:
         """Start ticking, delivering and handling stored clicks, for each platform in use."""
         settings = self.wired.settings
-        slack = bool(settings.slack_bot_token)
+        slack = settings.slack_enabled
+        installs = self.wired.slack_installs  # OAuth mode: a bot token per workspace
         # Only the leader ticks (PostgreSQL advisory lock; always this process on SQLite).
         self.scheduler = Leadership(self.wired.engine, partial(
             build_scheduler, self.wired.deps, client=self.client if slack else None,
-            sentiment=self.wired.sentiment))
+            sentiment=self.wired.sentiment,
+            teams=installs.installed_teams if installs else None))
         self.scheduler.start()
         self.closers.append(self.scheduler.close)
-        lease = SenderSettings(lease_seconds=settings.outbox_lease_seconds)
+        lease = SenderSettings(lease_seconds=settings.outbox_lease_seconds,
+                               pace=settings.outbox_pacing)
         if slack:
-            sender = SlackSender(self.wired.deps.uow, self.client, self.wired.deps.clock, lease)
+            sender = SlackSender(self.wired.deps.uow, self.client, self.wired.deps.clock, lease,
+                                 tokens=installs.bot_token_for_workspace if installs else None)
             self.tasks.append(asyncio.ensure_future(sender.run(self.stop)))
             inbox = self.inbox or inbox_for(self.wired, self.client)
             self.tasks.append(asyncio.ensure_future(inbox.run(self.stop)))
@@ -100,14 +105,17 @@ def build_web_app(wired: Wired, client: AsyncWebClient, with_background: bool = 
     settings = wired.settings
     settings.require_platform()
     web_app = web.Application(client_max_size=2_000_000)
-    if settings.slack_bot_token:
+    if settings.slack_enabled:
         settings.require_slack_http()
         assert settings.slack_signing_secret is not None
         edge = edge or SlackEdge(wired.deps, SlackIdentity(wired.deps))
-        bolt = build_app(edge, client, settings.slack_signing_secret)
-        inbox = inbox_for(wired, client, edge)
+        oauth = slack_oauth(wired, client)
+        bolt = build_app(edge, client, settings.slack_signing_secret, oauth=oauth)
+        inbox = inbox_for(wired, client, edge, oauth)
         web_app.router.add_post("/slack/events",
                                 slack_route(bolt, settings.slack_signing_secret, inbox))
+        if oauth is not None:
+            add_install_routes(web_app, bolt)  # /slack/install, /slack/oauth_redirect
         web_app[EDGE_KEY] = edge
         web_app[INBOX_KEY] = inbox
     if settings.teams.enabled:
@@ -133,11 +141,20 @@ def build_web_app(wired: Wired, client: AsyncWebClient, with_background: bool = 
     return web_app
 
 
-def inbox_for(wired: Wired, client: AsyncWebClient, edge: SlackEdge | None = None) -> SlackInbox:
+def slack_oauth(wired: Wired, client: AsyncWebClient) -> SlackOAuth | None:
+    """Bolt's OAuth pieces in OAuth mode; None with one bot token."""
+    installs = wired.slack_installs
+    return None if installs is None else SlackOAuth(wired.settings, installs, wired.deps.uow,
+                                                    client)
+
+
+def inbox_for(wired: Wired, client: AsyncWebClient, edge: SlackEdge | None = None,
+              oauth: SlackOAuth | None = None) -> SlackInbox:
     """The inbox of stored clicks, with the Bolt app that replays them (no signature check)."""
     edge = edge or SlackEdge(wired.deps, SlackIdentity(wired.deps))
     # Replayed requests were verified on arrival; their timestamps may be minutes old by now.
+    # With OAuth installs they are authorized like any request: with their workspace's token.
     bolt = build_app(edge, client, wired.settings.slack_signing_secret or "replay-only",
-                     verify=False)
+                     verify=False, oauth=oauth or slack_oauth(wired, client))
     return SlackInbox(InboxStore(wired.engine), bolt, wired.deps.clock)
 

@@ -15,6 +15,8 @@ from sqlalchemy import Engine
 
 from teamwell.bot.config import Settings
 from teamwell.bot.recognition_settings import company_values
+from teamwell.bot.slack.install_store import EncryptedInstallationStore
+from teamwell.bot.slack.oauth import installation_store
 from teamwell.bot.storage.engine import make_engine
 from teamwell.bot.storage.uow import SqlUnitOfWorkFactory
 from teamwell.core.clock import Clock, SystemClock
@@ -52,13 +54,16 @@ class Wired:
     engine: Engine
     deps: Deps
     sentiment: SentimentModel
+    # OAuth mode: the Slack installations (tokens encrypted); None with one bot token.
+    slack_installs: EncryptedInstallationStore | None = None
 
 
 def wire(settings: Settings, clock: Clock | None = None) -> Wired:
     """Connect storage, clock and survey data according to settings."""
     engine = make_engine(settings.database_url)
     deps = Deps(
-        uow=SqlUnitOfWorkFactory(engine),
+        # TEAMWELL_SECRET_KEY also keys the hashes of forgotten accounts (else a database salt).
+        uow=SqlUnitOfWorkFactory(engine, settings.slack_oauth.secret_keys),
         clock=clock or SystemClock(),
         sequences=load_library(settings.sequences_dir),
         pulse=settings.pulse,
@@ -69,7 +74,8 @@ def wire(settings: Settings, clock: Clock | None = None) -> Wired:
         admins=settings.admins,
     )
     return Wired(settings=settings, engine=engine, deps=deps,
-                 sentiment=LazySentiment(settings.sentiment_model))
+                 sentiment=LazySentiment(settings.sentiment_model),
+                 slack_installs=installation_store(settings, engine))
 
 
 def slack_client(settings: Settings) -> AsyncWebClient:

@@ -15,6 +15,7 @@ from teamwell.bot.storage.outbox_store import Claimed, OutboxStore, Recipient
 log = logging.getLogger(__name__)
 
 EVENT_TYPE = "teamwell_outbox"
+PLATFORM = "slack"
 HISTORY_PAGES_MAX = 50
 
 
@@ -71,12 +72,20 @@ class SlackAddresses:
         if user.get("deleted") or user.get("is_bot"):
             raise TransientProblem(f"the Slack user with the email of {who} is deactivated")
         user_id = str(user["id"])
+        if await asyncio.to_thread(self._forgotten, claim.workspace_id, user_id):
+            # Only their own `rejoin` on Slack links that account again.
+            raise PermanentProblem(f"the Slack user with the email of {who} asked to be "
+                                   "forgotten")
         if not await asyncio.to_thread(self.store.link_account, claim.workspace_id,
                                        recipient.person_id, user_id):
             raise PermanentProblem(f"Slack user {user_id} (found by email for {who}) is "
                                    "already linked to another person")
         log.info("linked %s to Slack user %s by email", who, user_id)
         return user_id
+
+    def _forgotten(self, workspace_id: str, user_id: str) -> bool:
+        with self.store.uow_factory() as uow:
+            return uow.forgotten.forgotten_on(workspace_id, PLATFORM, user_id) is not None
 
     async def find_posted(self, claim: Claimed, channel: str, oldest: datetime) -> str | None:
         """The ts of a message this row already posted to channel since oldest, if any."""

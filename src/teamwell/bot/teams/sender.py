@@ -29,9 +29,11 @@ from teamwell.bot.outbox_failures import (
     retry_after_seconds,
 )
 from teamwell.bot.outbox_sender import OutboxSender, SenderSettings
+from teamwell.bot.pacing import wait_turn
 from teamwell.bot.storage import accounts_store
 from teamwell.bot.storage.outbox_store import Claimed, OutboxStore, UowFactory
 from teamwell.bot.teams.cards import render_activity
+from teamwell.bot.teams.rate_limits import TEAMS_LIMITS, connector_call
 from teamwell.bot.teams.settings import TeamsConfig
 from teamwell.bot.teams.tokens import TokenUnavailable, bot_token
 from teamwell.core.clock import Clock
@@ -63,6 +65,7 @@ class TeamsCourier:
     """Addresses, renders and sends outbox rows to the Bot Framework connector."""
 
     platform = PLATFORM
+    limits = TEAMS_LIMITS
 
     def __init__(self, store: OutboxStore, config: TeamsConfig,
                  unreachable: Unreachable | None = None, timeout: float = 20.0) -> None:
@@ -197,6 +200,7 @@ class TeamsCourier:
         return await asyncio.to_thread(render_activity, message, known.get)
 
     async def _call(self, method: str, url: str, body: dict[str, Any]) -> dict[str, Any]:
+        await wait_turn(*connector_call(method, url))
         if self._session is None:
             self._session = aiohttp.ClientSession(timeout=self.timeout)
         headers = {"Content-Type": "application/json"}
