@@ -7,8 +7,23 @@ thread blocks, and outlives any client process the test kills.
 from __future__ import annotations
 
 import asyncio
+import socket
+import ssl
 import threading
 from typing import Any, Generic, Protocol, Self, TypeVar
+
+from aiohttp import web
+
+
+async def serve_on_loopback(app: web.Application,
+                            ssl_context: ssl.SSLContext | None = None) -> tuple[web.AppRunner, int]:
+    """Serve app on a free port of 127.0.0.1 (no access log); the runner and the port."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    await web.SockSite(runner, sock, ssl_context=ssl_context).start()
+    return runner, int(sock.getsockname()[1])
 
 
 class Served(Protocol):

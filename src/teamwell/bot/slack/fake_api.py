@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import socket
 import threading
 import time
 from collections import defaultdict, deque
@@ -22,7 +21,7 @@ from typing import Any
 
 from aiohttp import web
 
-from teamwell.bot.fake_thread import ServedInThread
+from teamwell.bot.fake_thread import ServedInThread, serve_on_loopback
 from teamwell.bot.slack.fake_files import UPLOAD, FakeFiles
 from teamwell.bot.slack.fake_workspace import Body, FakeWorkspace, Params, add_system_users
 from teamwell.core.clock import Clock, SystemClock
@@ -144,12 +143,8 @@ class FakeSlackApi:
         app = web.Application(client_max_size=5_000_000)
         app.router.add_route("*", "/api/{method}", self._handle)
         app.router.add_post("/upload/{file_id}", self.receive_upload)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        await web.SockSite(self._runner, sock).start()
-        self.base_url = self.uploads.base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        self._runner, port = await serve_on_loopback(app)
+        self.base_url = self.uploads.base_url = f"http://127.0.0.1:{port}"
         return self.base_url
 
     async def stop(self) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import secrets
-import socket
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,6 +20,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
+from teamwell.bot.fake_thread import serve_on_loopback
 from teamwell.bot.slack.fake_api import FakeSlackApi, _bearer, _read_params
 from teamwell.bot.slack.fake_workspace import BOT_USER_ID
 from teamwell.core.clock import Clock, SystemClock
@@ -115,12 +115,8 @@ class FakeSlackOAuth:
         app.router.add_get("/oauth/v2/authorize", self._authorize)
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/teams/{team}/upload/{file_id}", self._upload)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        await web.SockSite(self._runner, sock).start()
-        self.base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        self._runner, port = await serve_on_loopback(app)
+        self.base_url = f"http://127.0.0.1:{port}"
         for team_id in self.teams:
             self._point(team_id)
         return self.base_url

@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 import threading
 import time
 from typing import Any
 
 from aiohttp import web
 
-from teamwell.bot.fake_thread import ServedInThread
+from teamwell.bot.fake_thread import ServedInThread, serve_on_loopback
 from teamwell.bot.teams.fake_routes import (
     DENIED,
     MALFORMED,
@@ -135,12 +134,8 @@ class FakeConnector:
         self._stopping = asyncio.Event()
         app = web.Application(client_max_size=5_000_000)
         app.router.add_route("*", "/v3/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        await web.SockSite(self._runner, sock).start()
-        self.base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        self._runner, port = await serve_on_loopback(app)
+        self.base_url = f"http://127.0.0.1:{port}"
         return self.base_url
 
     async def stop(self) -> None:

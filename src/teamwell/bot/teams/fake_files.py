@@ -9,13 +9,13 @@ invoke Teams would send (see `consent_invoke`).
 from __future__ import annotations
 
 import re
-import socket
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 
+from teamwell.bot.fake_thread import serve_on_loopback
 from teamwell.bot.teams.simulate import HERE, Activity, TeamsUser, Where, invoke
 
 _RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+)$")
@@ -56,12 +56,8 @@ class FakeOneDrive:
         """Serve on a free port of 127.0.0.1; returns the base URL."""
         app = web.Application(client_max_size=10_000_000)
         app.router.add_put("/upload/{id}", self._put)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        await web.SockSite(self._runner, sock).start()
-        self.base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        self._runner, port = await serve_on_loopback(app)
+        self.base_url = f"http://127.0.0.1:{port}"
         return self.base_url
 
     async def stop(self) -> None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-import socket
 import tempfile
 import threading
 import time
@@ -30,6 +29,7 @@ from aiohttp import web
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
+from teamwell.bot.fake_thread import serve_on_loopback
 from teamwell.bot.teams.fake_tls import ConnectTunnel, server_context, write_tls_files
 
 BF_HOST = "login.botframework.com"
@@ -166,12 +166,8 @@ class FakeLogin:
         self.ca_file, cert, key = write_tls_files(directory, (BF_HOST, AAD_HOST))
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        await web.SockSite(self._runner, sock, ssl_context=server_context(cert, key)).start()
-        self._tunnel = ConnectTunnel((BF_HOST, AAD_HOST), sock.getsockname()[1],
+        self._runner, port = await serve_on_loopback(app, ssl_context=server_context(cert, key))
+        self._tunnel = ConnectTunnel((BF_HOST, AAD_HOST), port,
                                      lambda host: host not in self.down)
         self.proxy_url = await self._tunnel.start()
 
