@@ -100,6 +100,25 @@ async def test_clicks_arriving_together_share_commits_and_are_all_handled(
     assert len(_answers(w)) == len(clicks)
 
 
+async def test_a_stored_click_is_filed_under_its_clicker_so_their_clicks_keep_their_order(
+        slack_world: SlackWorld, monkeypatch: pytest.MonkeyPatch) -> None:
+    w = slack_world
+    await _team_of_seven_gets_a_pulse(w)
+    lanes: list[str] = []
+    real_add = w.inbox.store.add_many
+
+    def noting_add(requests: Any, now: Any) -> None:
+        lanes.extend(request[2] for request in requests)
+        real_add(requests, now)
+
+    monkeypatch.setattr(w.inbox.store, "add_many", noting_add)
+
+    status, _ = await w.post(*_first_answer_click(w, "UADA"))
+
+    assert status == 200
+    assert lanes == [f"{TEAM}:UADA"]
+
+
 async def test_a_click_that_cannot_be_stored_gets_a_503_not_a_false_ok(
         slack_world: SlackWorld, monkeypatch: pytest.MonkeyPatch) -> None:
     w = slack_world

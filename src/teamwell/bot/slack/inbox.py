@@ -16,11 +16,9 @@ answers carry content.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from datetime import timedelta
 from typing import Any
-from urllib.parse import parse_qs
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
@@ -45,13 +43,12 @@ def deferrable(payload: dict[str, Any]) -> bool:
     return bool(ids) and ids <= DEFERRED
 
 
-def _clicker(raw: str) -> str:
-    """The Slack user behind a stored click (its lane); "" when it cannot be read."""
-    try:
-        payload = json.loads(parse_qs(raw)["payload"][0])
-        return str((payload.get("user") or {}).get("id", ""))
-    except (KeyError, IndexError, ValueError, AttributeError):
-        return ""
+def lane_of(payload: dict[str, Any]) -> str:
+    """A (shape-checked) click's lane: its clicker, as "team:user"."""
+    user = payload.get("user") or {}
+    team = payload.get("team") or {}
+    team_id = team.get("id") if isinstance(team, dict) else None
+    return f"{team_id or user.get('team_id', '')}:{user.get('id', '')}"[:64]
 
 
 class SlackInbox:
@@ -61,7 +58,7 @@ class SlackInbox:
         self.store = store
         self.bolt = bolt
         self.clock = clock
-        self._pending: list[tuple[str, str, asyncio.Future[None]]] = []
+        self._pending: list[tuple[str, str, str, asyncio.Future[None]]] = []
         self._flushing: asyncio.Task[None] | None = None
         self._wake: asyncio.Event | None = None
         self._busy: asyncio.Lock | None = None
@@ -76,10 +73,10 @@ class SlackInbox:
             self._busy = asyncio.Lock()
         return self._busy
 
-    async def put(self, raw: str, content_type: str) -> None:
-        """Store a verified request durably; returns once it is committed."""
+    async def put(self, raw: str, content_type: str, lane: str) -> None:
+        """Store a verified request durably in its clicker's lane; returns once committed."""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._pending.append((content_type, raw, done))
+        self._pending.append((content_type, raw, lane, done))
         if self._flushing is None or self._flushing.done():
             self._flushing = asyncio.ensure_future(self._flush())
         await done
@@ -90,13 +87,14 @@ class SlackInbox:
         while self._pending:
             batch, self._pending = self._pending, []
             try:
-                await asyncio.to_thread(self.store.add_many, [(c, r) for c, r, _ in batch],
+                await asyncio.to_thread(self.store.add_many,
+                                        [(c, r, lane) for c, r, lane, _ in batch],
                                         self.clock.now())
             except Exception as exc:  # noqa: BLE001 - each waiting request answers 503
-                for _, _, done in batch:
+                for *_, done in batch:
                     done.set_exception(exc)
                 continue
-            for _, _, done in batch:
+            for *_, done in batch:
                 done.set_result(None)
             self._event().set()
 
@@ -113,7 +111,7 @@ class SlackInbox:
         # Slack call, as concurrent requests did on the direct path.
         lanes: dict[str, list[InboxItem]] = {}
         for item in items:
-            lanes.setdefault(_clicker(item.body), []).append(item)
+            lanes.setdefault(item.lane, []).append(item)
         outcomes = await asyncio.gather(*(self._lane(lane) for lane in lanes.values()))
         await asyncio.to_thread(self.store.done, [seq for done in outcomes for seq in done])
         return len(items)
@@ -130,8 +128,10 @@ class SlackInbox:
                 await self.bolt.async_dispatch(request)
             except Exception:  # noqa: BLE001 - Bolt's own error handler already answered
                 log.exception("Slack click %d failed; it will be tried again", item.seq)
-                await asyncio.to_thread(self.store.release, item.seq)
-                break  # the rest of this person's clicks wait their turn behind it
+                # The rest of this person's clicks wait their turn behind it, in order.
+                rest = [later.seq for later in items if later.seq >= item.seq]
+                await asyncio.to_thread(self.store.release, rest)
+                break
             handled.append(item.seq)
         return handled
 

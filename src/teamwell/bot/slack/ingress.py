@@ -14,7 +14,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
-from teamwell.bot.slack.inbox import SlackInbox, deferrable
+from teamwell.bot.slack.inbox import SlackInbox, deferrable, lane_of
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1_000_000  # bytes; Slack payloads are far smaller
@@ -126,7 +126,7 @@ def slack_route(app: AsyncApp, signing_secret: str, inbox: SlackInbox | None = N
             return _bad(400, problem)
         if inbox is not None and payload is not None and deferrable(payload):
             try:
-                await inbox.put(raw, content_type)
+                await inbox.put(raw, content_type, lane_of(payload))
             except Exception:  # noqa: BLE001 - not stored: say so, never pretend
                 log.exception("could not store a Slack click")
                 return _bad(503, "temporarily unavailable")

@@ -2,6 +2,12 @@
 
 A claim is a lease: a worker that dies mid-way leaves its rows to be claimed again once the
 lease has passed, so a click is handled at least once (the handlers are idempotent).
+
+Each row has a lane, its clicker. A claim never takes a row whose lane another claim holds
+under a live lease, so one person's clicks are handled one batch at a time, in order, however
+many processes handle clicks. On PostgreSQL claims take a transaction-scoped advisory lock:
+without it two claims could each see the other's lanes as free (READ COMMITTED re-checks only
+the rows an UPDATE touches, not the lanes it looked at).
 """
 
 from __future__ import annotations
@@ -10,13 +16,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, delete, func, insert, or_, select, update
+from sqlalchemy import Engine, delete, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from teamwell.bot.storage.engine import make_session_factory
 from teamwell.bot.storage.tables import SlackInboxRow
 
 MAX_ATTEMPTS = 5
+CLAIM_LOCK = 7_340_112_003  # PostgreSQL advisory lock key; see leader.LEADER_LOCK
+Request = tuple[str, str] | tuple[str, str, str]  # content type, body[, lane]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +35,7 @@ class InboxItem:
     content_type: str
     body: str
     attempts: int
+    lane: str
 
 
 class InboxStore:
@@ -35,18 +44,23 @@ class InboxStore:
     def __init__(self, engine: Engine) -> None:
         self._sessions: sessionmaker[Session] = make_session_factory(engine)
 
-    def add_many(self, requests: Sequence[tuple[str, str]], now: datetime) -> None:
-        """Store (content type, body) pairs in one transaction."""
+    def add_many(self, requests: Sequence[Request], now: datetime) -> None:
+        """Store (content type, body[, lane]) requests in one transaction."""
         with self._sessions() as s, s.begin():
             s.execute(insert(SlackInboxRow), [
-                {"received_at": now, "content_type": ctype, "body": body, "attempts": 0}
-                for ctype, body in requests])
+                {"received_at": now, "content_type": r[0], "body": r[1], "attempts": 0,
+                 "lane": r[2] if len(r) > 2 else ""} for r in requests])
 
     def claim(self, now: datetime, lease: timedelta, limit: int) -> list[InboxItem]:
-        """Take up to limit unclaimed (or abandoned) rows, oldest first, until now + lease."""
+        """Take up to limit unclaimed (or abandoned) rows, oldest first, until now + lease,
+        from lanes that no live claim holds."""
         with self._sessions() as s, s.begin():
+            if s.get_bind().dialect.name == "postgresql":
+                s.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLAIM_LOCK})
             free = or_(SlackInboxRow.claimed_until.is_(None), SlackInboxRow.claimed_until < now)
-            seqs = list(s.scalars(select(SlackInboxRow.seq).where(free)
+            held = select(SlackInboxRow.lane).where(SlackInboxRow.claimed_until >= now)
+            seqs = list(s.scalars(select(SlackInboxRow.seq)
+                                  .where(free, SlackInboxRow.lane.not_in(held))
                                   .order_by(SlackInboxRow.seq).limit(limit)))
             if not seqs:
                 return []
@@ -54,7 +68,8 @@ class InboxStore:
                              .values(claimed_until=now + lease,
                                      attempts=SlackInboxRow.attempts + 1)
                              .returning(SlackInboxRow.seq, SlackInboxRow.content_type,
-                                        SlackInboxRow.body, SlackInboxRow.attempts)).all()
+                                        SlackInboxRow.body, SlackInboxRow.attempts,
+                                        SlackInboxRow.lane)).all()
         return sorted((InboxItem(*row) for row in rows), key=lambda item: item.seq)
 
     def done(self, seqs: Sequence[int]) -> None:
@@ -63,11 +78,12 @@ class InboxStore:
             with self._sessions() as s, s.begin():
                 s.execute(delete(SlackInboxRow).where(SlackInboxRow.seq.in_(seqs)))
 
-    def release(self, seq: int) -> None:
-        """Make a row available again at once (its handling failed in a way worth retrying)."""
-        with self._sessions() as s, s.begin():
-            s.execute(update(SlackInboxRow).where(SlackInboxRow.seq == seq)
-                      .values(claimed_until=None))
+    def release(self, seqs: Sequence[int]) -> None:
+        """Make rows available again at once (handling failed in a way worth retrying)."""
+        if seqs:
+            with self._sessions() as s, s.begin():
+                s.execute(update(SlackInboxRow).where(SlackInboxRow.seq.in_(seqs))
+                          .values(claimed_until=None))
 
     def waiting(self) -> int:
         """How many rows are stored (claimed or not)."""

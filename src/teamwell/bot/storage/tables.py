@@ -319,6 +319,10 @@ class SlackInboxRow(Base):
     body: Mapped[str] = mapped_column(Text)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # "team:user" of the clicker: one person's clicks are handled one at a time, in order,
+    # whichever process claims them.
+    lane: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    __table_args__ = (Index("ix_slack_inbox_lane", "lane", "seq"),)
 
 
 class KudosRow(Base):
