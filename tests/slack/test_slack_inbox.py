@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -10,6 +12,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
+from teamwell.bot.slack import inbox as inbox_module
 from teamwell.bot.slack import simulate
 from teamwell.bot.slack.inbox import LEASE, deferrable
 from teamwell.bot.slack.ingress import check_shape
@@ -156,3 +159,55 @@ async def test_the_worker_process_handles_stored_clicks_when_the_web_server_does
         await jobs.close()
 
     assert len(_answers(w)) == 1
+
+
+async def test_in_a_burst_of_clicks_the_worker_takes_small_batches_and_catches_up_after(
+        slack_world: SlackWorld, monkeypatch: pytest.MonkeyPatch) -> None:
+    w = slack_world
+    await _team_of_seven_gets_a_pulse(w)
+    monkeypatch.setattr(inbox_module, "MAX_DEFER", 0.1)
+    monkeypatch.setattr(inbox_module, "BURST_BATCH", 2)
+    store = w.inbox.store
+    real_add, real_claim = store.add_many, store.claim
+    limits: list[tuple[bool, int]] = []  # (during the burst, claim limit)
+    burst = asyncio.Event()
+
+    def slow_add(requests: Any, now: Any) -> None:
+        time.sleep(0.02)  # storing takes a while: some click is always being stored
+        real_add(requests, now)
+
+    def noting_claim(now: Any, lease: Any, limit: int) -> Any:
+        limits.append((burst.is_set(), limit))
+        return real_claim(now, lease, limit)
+
+    monkeypatch.setattr(store, "add_many", slow_add)
+    monkeypatch.setattr(store, "claim", noting_claim)
+    clicks = [simulate.block_action_body(TEAM, user, b["action_id"], b["value"],
+                                         w.api.dm_channel(user))
+              for user in SLACK_IDS for b in _pulse_buttons(w, user) if b["value"].endswith("|3")]
+    await asyncio.to_thread(real_add, [(c, b, "") for b, c in clicks[:10]], w.clock.now())
+
+    async def keep_clicking(n: int) -> None:
+        for body, ctype in itertools.islice(itertools.cycle(clicks[n::4]), 30):
+            await w.inbox.put(body, ctype, "")
+
+    burst.set()
+    clicking = asyncio.gather(*(keep_clicking(n) for n in range(4)))
+    await asyncio.sleep(0)  # the burst has begun when the worker starts
+    stop = asyncio.Event()
+    worker = asyncio.ensure_future(w.inbox.run(stop))
+    await clicking
+    burst.clear()
+    await asyncio.sleep(0.05)
+    for _ in range(200):
+        if await asyncio.to_thread(store.waiting) == 0:
+            break
+        await asyncio.sleep(0.05)
+    stop.set()
+    await worker
+
+    during = [limit for busy, limit in limits if busy]
+    assert during and set(during) == {2}, "in the burst: only small batches"
+    assert (False, inbox_module.BATCH) in limits, "after it: full batches"
+    assert await asyncio.to_thread(store.waiting) == 0
+    assert len(_answers(w)) == len(clicks)  # each question of all seven, answered once

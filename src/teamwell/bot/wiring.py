@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import AsyncIterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -14,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import Engine
 
 from teamwell.bot.config import Settings
+from teamwell.bot.db_thread import use_database_thread
 from teamwell.bot.recognition_settings import company_values
 from teamwell.bot.slack.install_store import EncryptedInstallationStore
 from teamwell.bot.slack.oauth import installation_store
@@ -92,8 +92,8 @@ async def running(settings: Settings, client: AsyncWebClient) -> AsyncIterator[N
     if settings.database_url.startswith("sqlite"):
         # SQLite takes one writer at a time; threads queueing for its lock back off for up to
         # 100 ms each. One database thread turns that contention into an orderly queue.
-        asyncio.get_running_loop().set_default_executor(
-            ThreadPoolExecutor(max_workers=1, thread_name_prefix="teamwell-db"))
+        # Its queue serves acks' writes first (bot/db_thread.py).
+        use_database_thread(asyncio.get_running_loop())
     # One long-lived session: slack_sdk otherwise opens a connection (and TLS) per call.
     session = aiohttp.ClientSession()
     client.session = session
