@@ -40,12 +40,30 @@ def test_a_sharp_exhaustion_rise_is_flagged_with_the_numbers() -> None:
 
 
 def test_a_rise_measured_only_every_few_weeks_still_counts() -> None:
-    # The rotation asks exhaustion in weeks 0, 2, 4, 7, 9, 11: evidence carries across the gaps.
+    # A bank without a weekly dimension asks exhaustion in rotation, e.g. weeks 0, 2, 4, 7, 9,
+    # 11 (so do workload and wellbeing in the shipped bank): evidence carries across the gaps.
     asked = {0, 2, 4, 7, 9, 11}
     energy = [(2.5 if k < 7 else 3.4) if k in asked else None for k in range(12)]
     signal = assess("t1", team(energy, n=12, invited=13), org(12), MIN)
     assert signal is not None and signal.level is not Level.OK
     assert signal.readings == 3
+
+
+@pytest.mark.parametrize(("rise", "weeks"), [(0.6, 2), (0.5, 3)])
+def test_a_rise_read_every_week_is_flagged_where_the_rotations_readings_are_not(
+        rise: float, weeks: int) -> None:
+    # Why exhaustion is asked every week (docs/decisions.md): a team of eight, a rise of half a
+    # point or so, two or three weeks in. Read every week it is flagged; read only in the weeks
+    # a rotation would ask it (0, 2, 4, 7, 9, 11) it is not yet.
+    weekly = [2.5] * (12 - weeks) + [2.5 + rise] * weeks
+    rotated = [mean if k in {0, 2, 4, 7, 9, 11} else None for k, mean in enumerate(weekly)]
+
+    every_week = assess("t1", team(weekly, n=8, invited=10), org(12), MIN)
+    in_rotation = assess("t1", team(rotated, n=8, invited=10), org(12), MIN)
+
+    assert every_week is not None and every_week.level is Level.WATCH
+    assert every_week.readings == weeks
+    assert in_rotation is not None and in_rotation.level is Level.OK
 
 
 def test_a_rise_the_latest_reading_no_longer_shows_is_over() -> None:

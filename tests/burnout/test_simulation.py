@@ -9,15 +9,18 @@ import pytest
 from teamwell.core.burnout import Level
 from teamwell.core.burnout_eval import Evaluation, detect, evaluate, score_texts, team_weeks
 from teamwell.core.burnout_sim import SimConfig, simulate
+from teamwell.core.pulse_rotation import round_questions, week_index
 from teamwell.surveys.pulse_bank import QuestionBank, load_bank
 from tests.burnout.helpers import FakeModel
 
-# The targets. Recall >= 0.9 is NOT reached under the simulator's realistic noise
-# (docs/burnout.md, "Results"): the detector runs at the false-alarm target and the recall it
-# reaches there is pinned below as a regression floor, not as the target.
+# The targets (docs/burnout.md, "Results": met pooled on held-out seeds 101-120 since
+# exhaustion is asked every week). Recall is a share of 30-55 episodes per seed, so one seed's
+# figure spreads widely (0.84 to 1.00 over the 20 held-out seeds, 0.77 to 0.98 over seeds
+# 11-30): seed 11 is held to the target, another seed to the lowest per-seed figure seen.
 MAX_FALSE_ALARMS = 2.0
 MAX_MEDIAN_WEEKS = 2.0
-RECALL_FLOOR = 0.7
+RECALL_TARGET = 0.9
+RECALL_FLOOR_ONE_SEED = 0.75
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +40,8 @@ def test_false_alarms_and_delay_meet_the_targets_on_a_fixed_seed(seed_11: Evalua
     assert seed_11.median_weeks_to_detect <= MAX_MEDIAN_WEEKS
 
 
-def test_recall_stays_at_its_documented_level_on_a_fixed_seed(seed_11: Evaluation) -> None:
-    assert seed_11.recall is not None and seed_11.recall >= RECALL_FLOOR
+def test_recall_meets_the_target_on_a_fixed_seed(seed_11: Evaluation) -> None:
+    assert seed_11.recall is not None and seed_11.recall >= RECALL_TARGET
     # Smaller episodes are reported, not targeted: they are caught less often.
     assert seed_11.small_detected / seed_11.small_episodes < seed_11.recall
 
@@ -48,7 +51,7 @@ def test_the_results_hold_on_another_seed(bank: QuestionBank) -> None:
     assert result.false_alarms_per_100_team_weeks <= MAX_FALSE_ALARMS
     assert result.median_weeks_to_detect is not None
     assert result.median_weeks_to_detect <= MAX_MEDIAN_WEEKS
-    assert result.recall is not None and result.recall >= RECALL_FLOOR
+    assert result.recall is not None and result.recall >= RECALL_FLOOR_ONE_SEED
 
 
 def test_the_simulator_is_deterministic_for_a_seed(bank: QuestionBank) -> None:
@@ -59,14 +62,21 @@ def test_the_simulator_is_deterministic_for_a_seed(bank: QuestionBank) -> None:
     assert one.answers != other.answers
 
 
-def test_everyone_gets_the_weeks_questions_from_the_real_rotation(bank: QuestionBank) -> None:
-    sim = simulate(SimConfig(teams=20, weeks=9, seed=3), bank)
+@pytest.mark.parametrize("per_round", [3, 4])
+def test_everyone_gets_the_weeks_questions_from_the_real_rotation(
+        bank: QuestionBank, per_round: int) -> None:
+    sim = simulate(SimConfig(teams=20, weeks=12, seed=3, per_round=per_round), bank)
     by_week: dict[int, set[str]] = {}
     for _, _, week, question, _, _ in sim.answers:
         by_week.setdefault(week, set()).add(question)
+    assert by_week == {k: {q.id for q in round_questions(bank, week_index(day), per_round, False)}
+                       for k, day in enumerate(sim.weeks)}
     assert all(3 <= len(qs) <= 4 for qs in by_week.values())
-    energy_weeks = {w for w, qs in by_week.items() if any(q.startswith("energy") for q in qs)}
-    assert 3 <= len(energy_weeks) <= 5  # exhaustion comes back every 2-3 weeks
+    # Exhaustion every week, one question at a time; workload every 2-3 weeks with 4 questions
+    # a round, every 4 weeks with 3.
+    assert all(sum(q.startswith("energy") for q in qs) == 1 for qs in by_week.values())
+    workload = [w for w, qs in by_week.items() if any(q.startswith("workload") for q in qs)]
+    assert 3 <= len(workload) <= 5 if per_round == 4 else 2 <= len(workload) <= 3
 
 
 def test_drivers_never_name_a_person(bank: QuestionBank) -> None:

@@ -29,10 +29,13 @@ WEEKS = 12
 ZONES = ("Asia/Tokyo", "Europe/London", "America/New_York", "Pacific/Honolulu")
 
 
-def make_bank(sizes: Sequence[int], enps: bool = True) -> QuestionBank:
-    """A bank with one dimension per size (d0, d1, ...) holding that many questions."""
+def make_bank(sizes: Sequence[int], enps: bool = True, weekly: int | None = None
+              ) -> QuestionBank:
+    """A bank with one dimension per size (d0, d1, ...) holding that many questions; dimension
+    number `weekly`, if given, is asked every week."""
     questions = [
-        Question(f"d{d}q{n}", Dimension(f"d{d}", f"Dimension {d}", AGREE), f"Q {d}.{n}", "test")
+        Question(f"d{d}q{n}", Dimension(f"d{d}", f"Dimension {d}", AGREE, weekly=d == weekly),
+                 f"Q {d}.{n}", "test")
         for d, size in enumerate(sizes)
         for n in range(size)
     ]
@@ -42,7 +45,8 @@ def make_bank(sizes: Sequence[int], enps: bool = True) -> QuestionBank:
 
 
 def rotating(questions: Sequence[Question]) -> list[Question]:
-    return [q for q in questions if q.dimension.id != ENPS]
+    """The questions that share the rotation: neither eNPS nor the weekly dimension's."""
+    return [q for q in questions if q.dimension.id != ENPS and not q.dimension.weekly]
 
 
 def assert_all_seen_before_any_repeat(rounds: Sequence[Sequence[Question]], total: int) -> None:
@@ -112,11 +116,14 @@ def test_a_bank_too_small_to_fill_rounds_is_refused(count: int) -> None:
 
 
 @pytest.mark.parametrize("per_round", [3, 4])
-@pytest.mark.parametrize("sizes", [[4] * 9, [4, 4, 4, 4, 4, 4, 4, 4, 3], [3, 3, 3, 2], [5, 1, 4]])
+@pytest.mark.parametrize(("sizes", "weekly"), [
+    ([4] * 9, None), ([4, 4, 4, 4, 4, 4, 4, 4, 3], None), ([3, 3, 3, 2], None), ([5, 1, 4], None),
+    ([4] * 9, 1), ([4, 4, 4, 4, 4, 4, 4, 4, 3], 8), ([3, 3, 3, 2], 0),
+])
 def test_someone_asked_every_week_sees_every_question_before_any_repeats_wherever_they_join(
-    sizes: list[int], per_round: int
+    sizes: list[int], weekly: int | None, per_round: int
 ) -> None:
-    bank = make_bank(sizes)
+    bank = make_bank(sizes, weekly=weekly)
     total = len(bank.rotating())
 
     for join in range(-5, 20):
@@ -138,6 +145,18 @@ def test_with_equal_dimensions_every_dimension_returns_within_ceil_d_over_k_week
         window = range(start, start + weeks)
         asked = {q.dimension.id for w in window for q in round_questions(bank, w, per_round, False)}
         assert asked == {f"d{d}" for d in range(dimensions)}
+
+
+def test_coverage_weeks_counts_the_weekly_dimension_in_every_week() -> None:
+    bank = make_bank([4] * 7, weekly=0)  # 24 rotating questions, 3 a round: 8 rounds
+
+    weeks = coverage_weeks(bank, 4)
+
+    assert weeks == 2  # six rotating dimensions, three a week; d0 every week
+    for start in range(-10, 20):
+        asked = {q.dimension.id for w in (start, start + 1)
+                 for q in round_questions(bank, w, 4, False)}
+        assert asked == {f"d{d}" for d in range(7)}
 
 
 def test_coverage_weeks_is_exact_for_uneven_dimensions() -> None:
@@ -208,13 +227,16 @@ def simulate(bank: QuestionBank, per_round: int) -> list[Member]:
     return members
 
 
-@pytest.mark.parametrize(("sizes", "per_round"), [([4] * 9, 4), ([4] * 9, 3), ([4] * 8 + [3], 4)])
+@pytest.mark.parametrize(("sizes", "per_round", "weekly"), [
+    ([4] * 9, 4, None), ([4] * 9, 3, None), ([4] * 8 + [3], 4, None), ([4] * 9, 4, 1),
+    ([4] * 9, 3, 1),
+])
 def test_over_twelve_weeks_coverage_and_no_repeat_rules_hold_for_every_person(
-    sizes: list[int], per_round: int
+    sizes: list[int], per_round: int, weekly: int | None
 ) -> None:
-    bank = make_bank(sizes)
+    bank = make_bank(sizes, weekly=weekly)
     total = len(bank.rotating())
-    cycle = rounds_per_cycle(total, per_round)
+    cycle = rounds_per_cycle(total, per_round, 0 if weekly is None else 1)
     cover = coverage_weeks(bank, per_round)
     dimensions = {d.id for d in bank.dimensions()} - {ENPS}
 
@@ -238,7 +260,9 @@ def test_over_twelve_weeks_coverage_and_no_repeat_rules_hold_for_every_person(
         weeks = sorted(m.asked)
         for window in (weeks[i:i + cover] for i in range(len(weeks) - cover + 1)):
             if window[-1] - window[0] == cover - 1:  # consecutive weeks only
-                assert {q.dimension.id for w in window for q in rotating(m.asked[w])} == dimensions
+                assert {q.dimension.id for w in window for q in m.asked[w]} - {ENPS} == dimensions
+        if weekly is not None:  # the weekly dimension in every week someone is asked
+            assert all(qs[0].dimension.id == f"d{weekly}" for qs in m.asked.values())
         # Anyone, leaver included: a question comes back only a whole cycle later.
         weeks_of: dict[str, list[int]] = {}
         for week, questions in m.asked.items():
@@ -283,12 +307,55 @@ def test_everyone_in_tokyo_and_honolulu_shares_the_round_and_its_enps() -> None:
 
 
 def test_the_shipped_bank_rotates_every_dimension_within_three_weeks() -> None:
-    try:
-        bank = load_bank()
-    except NotImplementedError:
-        pytest.skip("load_bank is not written yet")
+    bank = load_bank()
 
     weeks = coverage_weeks(bank, 4)
 
-    assert weeks == math.ceil((len(bank.dimensions()) - 1) / 4)
-    assert len(round_questions(bank, 0, 4, with_enps=True)) == 5
+    # Exhaustion every week; the other 8 dimensions in the 3 remaining slots.
+    assert weeks == math.ceil((len(bank.dimensions()) - 2) / 3) == 3
+    assert max(len(round_questions(bank, w, 4, with_enps=True)) for w in range(11)) == 5
+
+
+@pytest.mark.parametrize("per_round", [3, 4])
+def test_a_weekly_dimension_is_asked_first_every_week_its_questions_taking_turns(
+    per_round: int
+) -> None:
+    bank = make_bank([4, 3, 4, 4, 4, 4], weekly=1)
+
+    firsts = [round_questions(bank, w, per_round, with_enps=False)[0] for w in range(-6, 30)]
+
+    assert [q.id for q in firsts] == [f"d1q{w % 3}" for w in range(-6, 30)]
+    for w in range(-6, 30):
+        later = round_questions(bank, w, per_round, with_enps=False)[1:]
+        assert all(q.dimension.id != "d1" for q in later)
+
+
+@pytest.mark.parametrize("per_round", [3, 4])
+@pytest.mark.parametrize("count", range(4, 40))
+def test_the_weekly_question_takes_a_slot_and_the_others_rotate_once_a_cycle(
+    count: int, per_round: int
+) -> None:
+    bank = make_bank([count, 2], weekly=1)
+    cycle = rounds_per_cycle(count, per_round, weekly=1)
+
+    rounds = [round_questions(bank, w, per_round, with_enps=False) for w in range(cycle)]
+
+    assert all(3 <= len(r) <= 4 for r in rounds)
+    if count % (per_round - 1) == 0:
+        assert {len(r) for r in rounds} == {per_round}
+    rotated = Counter(q.id for r in rounds for q in r[1:])
+    assert rotated == Counter(q.id for q in bank.rotating())
+
+
+def test_the_shipped_bank_asks_exhaustion_every_week_and_keeps_the_pulse_at_four() -> None:
+    bank = load_bank()
+    cycle = rounds_per_cycle(len(bank.rotating()), 4, weekly=1)
+
+    rounds = [round_questions(bank, w, 4, with_enps=False) for w in range(cycle)]
+
+    assert cycle == 11
+    assert all(r[0].dimension.id == "energy" for r in rounds)
+    assert sorted(len(r) for r in rounds) == [3] + [4] * 10
+    burning_out = [w for w in range(12) if any(q.id == "energy-burning-out"
+                                               for q in round_questions(bank, w, 4, False))]
+    assert burning_out == [3, 7, 11]  # each exhaustion question every 4 weeks

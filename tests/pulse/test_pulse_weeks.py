@@ -24,7 +24,7 @@ from teamwell.core.clock import FakeClock
 from teamwell.core.messages import message_from_json
 from teamwell.core.people import Person
 from teamwell.core.pulse import PulseInvite, PulsePreference, PulseRound, RoundStatus
-from teamwell.core.pulse_rotation import coverage_weeks, week_monday
+from teamwell.core.pulse_rotation import coverage_weeks, rounds_per_cycle, week_monday
 from teamwell.core.pulse_schedule import PulseSchedule
 from teamwell.handlers.pulse_answers import record_answer, set_pulse_participation
 from teamwell.handlers.pulse_delivery import send_due_invites, send_due_pulse_reminders
@@ -207,8 +207,19 @@ def test_no_rotating_question_repeats_before_every_one_has_been_asked(log: Log) 
                     if first & asked[j]:
                         assert set().union(*asked[i:j]) == ROTATING, (person, run[i].week)
     full = [set(r.question_ids) & ROTATING for r, _ in log.asked("ada")]
-    assert len(full) == WEEKS and full[-3:] == full[:3]  # someone asked throughout saw repeats
-    assert set().union(*full[:len(full) - 3]) == ROTATING  # ...only after seeing them all
+    cycle = rounds_per_cycle(len(ROTATING), QUIET.per_round, weekly=1)  # 11 weeks
+    assert len(full) == WEEKS and full[cycle:] == full[:WEEKS - cycle]  # repeats seen...
+    assert set().union(*full[:cycle]) == ROTATING  # ...only after seeing them all
+
+
+def test_every_round_asks_one_exhaustion_question_the_four_taking_turns(log: Log) -> None:
+    weekly = [q.id for q in BANK.weekly()]
+    rounds = sorted(log.rounds, key=lambda r: r.week)
+    asked = [[q for q in r.question_ids if q in weekly] for r in rounds]
+
+    assert all(len(ids) == 1 for ids in asked)
+    assert {ids[0] for ids in asked[:4]} == set(weekly)
+    assert all(a == b for a, b in zip(asked, asked[4:], strict=False))
 
 
 def test_every_dimension_comes_round_within_the_coverage_span(log: Log) -> None:

@@ -85,14 +85,24 @@ def test_the_shipped_bank_covers_every_required_dimension() -> None:
     assert sorted(dimension_ids) == sorted(REQUIRED_DIMENSIONS)
 
 
-def test_every_rotating_dimension_in_the_shipped_bank_has_four_questions() -> None:
+def test_every_dimension_in_the_shipped_bank_has_four_questions() -> None:
     bank = load_bank()
 
     counts = {d.id: len(bank.in_dimension(d.id)) for d in bank.dimensions() if d.id != ENPS}
 
     assert counts == {d: 4 for d in REQUIRED_DIMENSIONS if d != ENPS}
-    assert len(bank.rotating()) == 36
-    assert all(q.dimension.id != ENPS for q in bank.rotating())
+    assert len(bank.rotating()) == 32
+    assert all(q.dimension.id not in (ENPS, "energy") for q in bank.rotating())
+
+
+def test_the_shipped_bank_asks_exhaustion_every_week_outside_the_rotation() -> None:
+    bank = load_bank()
+
+    weekly = bank.weekly()
+
+    assert [q.dimension.id for q in weekly] == ["energy"] * 4
+    assert weekly == bank.in_dimension("energy")
+    assert [d.id for d in bank.dimensions() if d.weekly] == ["energy"]
 
 
 def test_enps_is_one_question_on_a_zero_to_ten_scale() -> None:
@@ -164,8 +174,19 @@ def test_a_valid_custom_bank_loads_in_file_order(tmp_path: Path) -> None:
 
     assert [q.id for q in bank.questions][:3] == ["workload-1", "workload-2", "energy-1"]
     assert len(bank.rotating()) == 18
+    assert bank.weekly() == ()
     assert not bank.get("energy-1").dimension.higher_is_better  # type: ignore[union-attr]
     assert bank.get("workload-1").scale.low == 1  # type: ignore[union-attr]
+
+
+def test_a_custom_bank_may_ask_one_dimension_every_week(tmp_path: Path) -> None:
+    path = _write(tmp_path, _swap(WELLBEING_TABLE, WELLBEING_TABLE + "weekly = true\n"))
+
+    bank = load_bank(path)
+
+    assert [q.id for q in bank.weekly()] == ["wellbeing-1", "wellbeing-2"]
+    assert len(bank.rotating()) == 16
+    assert "wellbeing-1" not in {q.id for q in bank.rotating()}
 
 
 def test_a_toml_syntax_error_is_reported_with_its_line(tmp_path: Path) -> None:
@@ -199,6 +220,9 @@ TWELVE = ", ".join(f'"{n}"' for n in range(12))
 Q1 = 'id = "workload-1"\ndimension = "workload"\ntext = "Question 1 about workload."'
 Q1_SOURCE = 'text = "Question 1 about workload."\nsource = "Test wording."'
 ENPS_Q = _question(ENPS, 1)
+
+WELLBEING_TABLE = _dimension("wellbeing")
+ENERGY_TABLE = _dimension("energy")
 
 # (case, body, item, field, words the problem must mention)
 BROKEN = [
@@ -291,6 +315,17 @@ BROKEN = [
      "dimension 'enps'", "questions", "exactly one question"),
     ("no enps question", _swap(ENPS_Q, ""), "dimension 'enps'", "questions",
      "exactly one question"),
+    ("weekly not a boolean", _swap(ENERGY_TABLE, ENERGY_TABLE + 'weekly = "yes"\n'),
+     "dimension 'energy'", "weekly", "true or false"),
+    ("two weekly dimensions", _swap(WELLBEING_TABLE, WELLBEING_TABLE + "weekly = true\n",
+                                    _swap(ENERGY_TABLE, ENERGY_TABLE + "weekly = true\n")),
+     "dimension 'wellbeing'", "weekly", "only one dimension may be asked every week; 'energy'"),
+    ("weekly enps", _swap('scale = "enps11"\nhigher_is_better = true',
+                          'scale = "enps11"\nhigher_is_better = true\nweekly = true'),
+     "dimension 'enps'", "weekly", "monthly"),
+    ("weekly dimension without questions",
+     GOOD.replace(SCALES, SCALES + _dimension("focus") + "weekly = true\n"),
+     "dimension 'focus'", "questions", "asked every week but has no question"),
 ]
 
 

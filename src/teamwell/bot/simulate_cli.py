@@ -43,7 +43,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
                    help="run the burnout signal week by week and score it")
     p.add_argument("--json", action="store_true", help="with --evaluate: one JSON object")
     p.add_argument("--minimum", type=int, help="reporting minimum (default: the configured one)")
-    p.add_argument("--questions", type=int, help="rotating questions per round, 3 or 4 "
+    p.add_argument("--questions", type=int, help="questions per round, 3 or 4, the weekly "
+                                                 "exhaustion question included "
                                                  "(default: TEAMWELL_PULSE_QUESTIONS or 4)")
 
 

@@ -6,11 +6,12 @@ individual answer or a person. A team is assessed only in a week in which it has
 reporting minimum of answers. Method and every threshold: docs/burnout.md.
 
 The signal asks one question: has the team's strain risen since some week in the last
-MAX_RUN_WEEKS, compared with its own earlier weeks? Exhaustion is asked only every 2-3 weeks
-(the rotation), so each candidate start week pools every figure since then: the exhaustion,
-workload and wellbeing items (each compared with the rest of the organisation on the same
-question, so item wording and organisation-wide weeks cancel), the share of comments mentioning
-stress, and participation, each weighted by its precision. A team's baseline is shrunk toward
+MAX_RUN_WEEKS, compared with its own earlier weeks? Exhaustion is asked every week (the bank's
+weekly dimension), workload and wellbeing every 2-3 weeks (the rotation), so each candidate
+start week pools every figure since then: the exhaustion, workload and wellbeing items (each
+compared with the rest of the organisation on the same question, so item wording and
+organisation-wide weeks cancel), the share of comments mentioning stress, and participation,
+each weighted by its precision. A team's baseline is shrunk toward
 the organisation (empirical-Bayes credibility weighting), so a small or new team needs more
 evidence. Separately, a team far above the organisation's exhaustion is worth watching even
 without a rise.
@@ -54,13 +55,14 @@ STRESS_LOADING = 0.2  # rise in the share of comments mentioning stress, per exh
 PARTICIPATION_LOADING = 0.05  # fall in participation (share of invited), per exhaustion point
 HISTORY_WEEKS = 12  # the window assessed, as the digest loads it
 MAX_RUN_WEEKS = 8  # a rise may have begun at most this many weeks ago
-RECENT_WEEKS = 3  # "current" exhaustion: every rotation asks it at least once in 3 weeks
+RECENT_WEEKS = 3  # "current" exhaustion: the last three weekly readings
+# Chosen on tuning seeds 1-10 of the simulator only (docs/burnout.md, section 6).
 Z_WATCH, SHIFT_WATCH = 2.6, 0.3  # watch: rise >= 0.3 points and >= 2.6 standard errors
 Z_HIGH, SHIFT_HIGH = 3.5, 0.5  # high: rise >= 0.5 points and >= 3.5 standard errors
 # ... and either only while the latest week with item figures still shows a rise of this much:
 # a rise that the latest reading no longer shows is over, or was a bad week (docs/burnout.md).
-LATEST_RISE = 0.3
-LEVEL_WATCH, LEVEL_Z = 0.6, 1.2816  # watch: exhaustion >= 0.6 above the org (80% lower bound)
+LATEST_RISE = 0.35
+LEVEL_WATCH, LEVEL_Z = 0.9, 1.2816  # watch: exhaustion >= 0.9 above the org (80% lower bound)
 SE_HIGH, SE_MEDIUM = 0.2, 0.3  # confidence from the rise's standard error (exhaustion points)
 MIN_BASELINE = 2  # fewer earlier exhaustion figures than this: confidence is at most low
 

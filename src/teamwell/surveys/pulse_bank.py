@@ -1,7 +1,9 @@
 """The pulse question bank as data: scales, dimensions and questions, validated on load.
 
 Every question in a dimension uses that dimension's scale and polarity, so a dimension's answers
-can be counted and averaged together. Wording is plain text, never markup.
+can be counted and averaged together. Wording is plain text, never markup. At most one dimension
+is marked weekly: one of its questions is asked every week (they take turns), outside the
+rotation of the others (docs/burnout.md, the shipped bank's exhaustion dimension).
 """
 
 from __future__ import annotations
@@ -73,12 +75,16 @@ class Scale:
 
 @dataclass(frozen=True, slots=True)
 class Dimension:
-    """What a group of questions measures; higher_is_better False for e.g. exhaustion."""
+    """What a group of questions measures; higher_is_better False for e.g. exhaustion.
+
+    weekly: one of its questions is asked every week, in turn, instead of rotating with the rest.
+    """
 
     id: str
     name: str
     scale: Scale
     higher_is_better: bool = True
+    weekly: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,13 +137,19 @@ class QuestionBank:
         return tuple(q for q in self.questions if q.dimension.id == dimension_id)
 
     def rotating(self) -> tuple[Question, ...]:
-        """Questions that rotate week by week (everything but eNPS, which is asked monthly)."""
-        return tuple(q for q in self.questions if q.dimension.id != ENPS)
+        """Questions that share the weekly rotation: all but eNPS (monthly) and weekly()."""
+        return tuple(q for q in self.questions
+                     if q.dimension.id != ENPS and not q.dimension.weekly)
+
+    def weekly(self) -> tuple[Question, ...]:
+        """The weekly dimension's questions, one asked every week in turn (empty if none)."""
+        return tuple(q for q in self.questions if q.dimension.weekly)
 
 
 _TOP = frozenset({"scales", "dimensions", "questions"})
 _SCALE, _SCALE_OPTIONAL = frozenset({"labels"}), frozenset({"low"})
-_DIMENSION = frozenset({"name", "scale", "higher_is_better"})
+_DIMENSION, _DIMENSION_OPTIONAL = frozenset({"name", "scale", "higher_is_better"}), frozenset(
+    {"weekly"})
 _QUESTION = frozenset({"id", "dimension", "text", "source"})
 _QUESTION_OPTIONAL = frozenset({"support_at"})
 
@@ -155,7 +167,7 @@ def _scales(data: Raw, where: Where) -> dict[str, Scale]:
 
 def _dimension(dim_id: str, raw: Raw, scales: dict[str, Scale], where: Where) -> Dimension:
     check_id(dim_id, where, "id")
-    where.fields(raw, _DIMENSION)
+    where.fields(raw, _DIMENSION, _DIMENSION_OPTIONAL)
     name = read_text(raw, "name", where, NAME_LIMIT)
     scale_id = raw["scale"]
     if not isinstance(scale_id, str) or scale_id not in scales:
@@ -169,7 +181,10 @@ def _dimension(dim_id: str, raw: Raw, scales: dict[str, Scale], where: Where) ->
                                        f"runs from {scale.low} to {scale.high}")
         if not higher_is_better:
             raise where.error("higher_is_better", "must be true for eNPS (10 is the best answer)")
-    return Dimension(dim_id, name, scale, higher_is_better)
+    weekly = "weekly" in raw and read_bool(raw, "weekly", where)
+    if weekly and dim_id == ENPS:
+        raise where.error("weekly", "cannot be true for eNPS (it is asked monthly)")
+    return Dimension(dim_id, name, scale, higher_is_better, weekly)
 
 
 def _dimensions(data: Raw, scales: dict[str, Scale], where: Where) -> dict[str, Dimension]:
@@ -180,6 +195,11 @@ def _dimensions(data: Raw, scales: dict[str, Scale], where: Where) -> dict[str, 
         if required not in found:
             raise where.error("dimensions", f"required dimension {required!r} is missing; every "
                                             f"bank needs {', '.join(REQUIRED_DIMENSIONS)}")
+    weekly = [d.id for d in found.values() if d.weekly]
+    if len(weekly) > 1:
+        # Each weekly dimension takes a slot of every round; one keeps the rotation going.
+        raise where.at(f"dimension {weekly[1]!r}").error(
+            "weekly", f"only one dimension may be asked every week; {weekly[0]!r} already is")
     return found
 
 
@@ -229,7 +249,12 @@ def _check_counts(questions: list[Question], dimensions: dict[str, Dimension],
     if counts[ENPS] != 1:
         raise where.at(f"dimension {ENPS!r}").error(
             "questions", f"needs exactly one question (asked monthly); found {counts[ENPS]}")
-    rotating = {dim_id: n for dim_id, n in counts.items() if dim_id != ENPS}
+    for dim_id, n in counts.items():
+        if n == 0 and dimensions[dim_id].weekly:
+            raise where.at(f"dimension {dim_id!r}").error(
+                "questions", "is asked every week but has no question")
+    rotating = {dim_id: n for dim_id, n in counts.items()
+                if dim_id != ENPS and not dimensions[dim_id].weekly}
     # The weekly rotation asks one question per dimension in turn, so unequal counts would
     # ask some questions more often than others; the most common count is taken as intended.
     usual = Counter(rotating.values()).most_common(1)[0][0]
