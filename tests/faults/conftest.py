@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -103,6 +106,29 @@ def wait_until(done: Callable[[], bool], seconds: float, what: str,
         assert time.monotonic() < deadline, f"timed out waiting: {what}"
         time.sleep(0.05)
     return time.monotonic()
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on now, on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+_SENT = re.compile(r'^teamwell_outbox_deliveries_total\{(?=[^}]*outcome="sent")'
+                   r'(?=[^}]*platform="slack")[^}]*\} (\S+)$', re.M)
+
+
+def slack_deliveries(metrics_port: int) -> int | None:
+    """The Slack messages a process delivered, from its /metrics (None: it does not answer)."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics",
+                                    timeout=2) as resp:
+            page = resp.read().decode()
+    except OSError:
+        return None
+    found = _SENT.search(page)
+    return int(float(found.group(1))) if found else 0
 
 
 @dataclass

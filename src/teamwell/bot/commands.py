@@ -112,8 +112,9 @@ async def _worker(wired: Wired, metrics_port: int | None = None,
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        # Every worker sends; only the leader (see bot/leader.py) runs the scheduled jobs.
-        log.info("worker running: outbox sender, and the scheduler while leading")
+        # Every worker handles stored clicks; only the leader (see bot/leader.py) runs the
+        # scheduled jobs and sends the outbox, so that sending is paced for the deployment.
+        log.info("worker running: the inbox; the scheduler and the outbox senders while leading")
         await stop.wait()
         await jobs.close()
     return 0

@@ -50,7 +50,8 @@ class Background:
         settings = self.wired.settings
         slack = settings.slack_enabled
         installs = self.wired.slack_installs  # OAuth mode: a bot token per workspace
-        # Only the leader ticks (PostgreSQL advisory lock; always this process on SQLite).
+        # Only the leader ticks and sends (PostgreSQL advisory lock; always this process on
+        # SQLite), so that the senders' pacing to the platforms' limits is the deployment's.
         self.scheduler = Leadership(self.wired.engine, partial(
             build_scheduler, self.wired.deps, client=self.client if slack else None,
             sentiment=self.wired.sentiment,
@@ -62,7 +63,7 @@ class Background:
         if slack:
             sender = SlackSender(self.wired.deps.uow, self.client, self.wired.deps.clock, lease,
                                  tokens=installs.bot_token_for_workspace if installs else None)
-            self.tasks.append(asyncio.ensure_future(sender.run(self.stop)))
+            self.scheduler.send_while_leading(sender)
             inbox = self.inbox or inbox_for(self.wired, self.client)
             self.tasks.append(asyncio.ensure_future(inbox.run(self.stop)))
         if settings.teams.enabled:
@@ -71,7 +72,7 @@ class Background:
             deps = self.wired.deps
             teams = TeamsSender(deps.uow, settings.teams, deps.clock, lease,
                                 unreachable=partial(tell_admins_unreachable, deps))
-            self.tasks.append(asyncio.ensure_future(teams.run(self.stop)))
+            self.scheduler.send_while_leading(teams)
             self.closers.append(teams.close)
 
     async def close(self, grace: float = BACKGROUND_GRACE) -> None:
