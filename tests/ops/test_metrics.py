@@ -127,6 +127,24 @@ async def test_the_page_shows_outbox_depth_and_the_age_of_the_oldest_row_by_stat
     assert gauge("teamwell_outbox_oldest_age_seconds", "failed") == 0
 
 
+async def test_the_page_shows_stored_clicks_waiting_and_the_age_of_the_oldest(
+        slack_world: SlackWorld) -> None:
+    store = slack_world.inbox.store
+    empty = await scrape(slack_world)
+    store.add_many([("application/x-www-form-urlencoded", "payload=one", "T:U1")],
+                   slack_world.clock.now())
+    slack_world.clock.advance(timedelta(seconds=45))
+    store.add_many([("application/x-www-form-urlencoded", "payload=two", "T:U2")],
+                   slack_world.clock.now())
+
+    page = await scrape(slack_world)
+
+    assert empty[("teamwell_slack_inbox_clicks", ())] == 0
+    assert empty[("teamwell_slack_inbox_oldest_age_seconds", ())] == 0
+    assert page[("teamwell_slack_inbox_clicks", ())] == 2
+    assert page[("teamwell_slack_inbox_oldest_age_seconds", ())] == 45
+
+
 async def test_deliveries_are_counted_by_outcome_and_rate_limits_by_platform(
         slack_world: SlackWorld) -> None:
     nia = slack_world.add_person("UNIA", "Nia", "UTC")

@@ -114,6 +114,29 @@ class OutboxCollector(Collector):
         yield age
 
 
+class InboxCollector(Collector):
+    """Stored Slack clicks not yet handled, and the age of the oldest, at scrape time."""
+
+    def __init__(self, read: Callable[[], tuple[int, datetime | None]],
+                 now: Callable[[], datetime]) -> None:
+        self.read = read
+        self.now = now
+
+    def collect(self) -> Iterator[Metric]:
+        """One query per scrape; nothing when the database is away."""
+        try:
+            count, oldest = self.read()
+        except Exception as exc:  # noqa: BLE001 - a scrape must answer; /readyz says why
+            log.warning("metrics: inbox depth unavailable: %s", exc)
+            return
+        waited = (self.now() - oldest).total_seconds() if oldest else 0.0
+        yield GaugeMetricFamily("teamwell_slack_inbox_clicks", "Slack clicks acknowledged and "
+                                "stored, not yet handled.", value=count)
+        yield GaugeMetricFamily("teamwell_slack_inbox_oldest_age_seconds", "Age of the oldest "
+                                "stored Slack click (0 when there is none).",
+                                value=max(waited, 0.0))
+
+
 class _Joined(Collector):
     def __init__(self, *parts: Collector) -> None:
         self.parts = parts

@@ -21,6 +21,7 @@ from sqlalchemy import Engine, text
 
 from teamwell.bot import metrics
 from teamwell.bot.logs import request_id
+from teamwell.bot.storage.inbox_store import InboxStore
 from teamwell.bot.storage.migrate import database_heads, packaged_heads
 from teamwell.bot.storage.outbox_depth import outbox_depth
 from teamwell.bot.wiring import Wired
@@ -123,10 +124,11 @@ def _readyz(engine: Engine) -> Handler:
 
 def _metrics(wired: Wired) -> Handler:
     outbox = metrics.OutboxCollector(partial(outbox_depth, wired.engine), wired.deps.clock.now)
+    inbox = metrics.InboxCollector(InboxStore(wired.engine).depth, wired.deps.clock.now)
 
     async def handler(_request: web.Request) -> web.Response:
-        # The outbox gauges query the database: off the event loop.
-        page = await asyncio.to_thread(metrics.render, outbox)
+        # The outbox and inbox gauges query the database: off the event loop.
+        page = await asyncio.to_thread(metrics.render, outbox, inbox)
         return web.Response(body=page, headers={"Content-Type": CONTENT_TYPE_LATEST})
     return handler
 

@@ -85,6 +85,13 @@ class InboxStore:
                 s.execute(update(SlackInboxRow).where(SlackInboxRow.seq.in_(seqs))
                           .values(claimed_until=None))
 
+    def depth(self) -> tuple[int, datetime | None]:
+        """How many rows are stored, and when the oldest of them arrived."""
+        with self._sessions() as s:
+            count, oldest = s.execute(select(func.count(),
+                                             func.min(SlackInboxRow.received_at))).one()
+        return int(count or 0), oldest
+
     def waiting(self) -> int:
         """How many rows are stored (claimed or not)."""
         with self._sessions() as s:
