@@ -155,3 +155,13 @@ def test_dim_stat_is_the_sample_mean_and_sd() -> None:
     assert stat == DimStat(3, 3.0, 2.0)
     assert dim_stat([(4, 1)]) == DimStat(1, 4.0, None)
     assert dim_stat([]) is None
+
+
+def test_an_organisation_where_everyone_gave_the_same_answer_still_has_some_spread() -> None:
+    from teamwell.core.burnout_stats import MIN_SD, pooled_sd, sampling_variance
+
+    sd = pooled_sd(team_n=6, team_sd=0.0, org_sd=0.0)
+
+    assert sd > 0
+    assert sampling_variance(sd, 6, 6) > 0
+    assert pooled_sd(team_n=1, team_sd=None, org_sd=0.0) == MIN_SD

@@ -30,6 +30,9 @@ PERSISTENT_SHARE = 0.5
 # organisation's SD when a team's own SD is estimated from few answers.
 FALLBACK_SD = 0.9
 SD_PRIOR_WEIGHT = 5
+# An organisation whose answers to a question were all the same (a small or new one) has SD 0;
+# taken at its word, every team mean would be exact and a rise infinitely sure.
+MIN_SD = 0.3
 # Share of comments mentioning stress that a team has before any history: a prior worth this
 # many comments, so one stressed comment in a quiet team is not read as 100%.
 PRIOR_STRESS_SHARE = 0.15
@@ -97,7 +100,7 @@ class Change:
 
 def pooled_sd(team_n: int, team_sd: float | None, org_sd: float | None) -> float:
     """A team's individual SD, its own estimate blended with the organisation's by df."""
-    prior = FALLBACK_SD if org_sd is None else org_sd
+    prior = FALLBACK_SD if org_sd is None else max(org_sd, MIN_SD)
     if team_sd is None or team_n < 2:
         return prior
     df = team_n - 1
