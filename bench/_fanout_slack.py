@@ -1,5 +1,6 @@
 """The fake Slack of bench/fanout.py, in a process of its own: a LimitedSlackApi enforcing
-Slack's limits (scaled), with the workspace's people and their DMs already there.
+Slack's limits (scaled), with the workspace's people and (unless --no-dms) their DMs already
+there.
 
 Prints one JSON line ({"ready": true, "base_url": ...}) once it listens on 127.0.0.1; stops on
 SIGTERM/SIGINT, when its stdin closes (the parent is gone) or after --max-lifetime.
@@ -80,8 +81,8 @@ async def _serve(args: argparse.Namespace) -> None:
                       jitter=args.jitter, latency=args.latency, system_users=False)
     for n in range(args.people):
         fake.add_user(user_id(n), f"Person {n}", email(n))
-    # The DMs exist, as after earlier messages (bench --cold does not use them).
-    fake.dms = [fake.dm_channel(user_id(n)) or "" for n in range(args.people)]
+    if not args.no_dms:  # the DMs exist, as after earlier messages
+        fake.dms = [fake.dm_channel(user_id(n)) or "" for n in range(args.people)]
     base_url = await fake.start()
     print(json.dumps({"ready": True, "base_url": base_url}), flush=True)
     try:
@@ -97,6 +98,8 @@ def main() -> int:
     parser.add_argument("--scale", type=float, required=True)
     parser.add_argument("--jitter", type=float, default=0.0)
     parser.add_argument("--latency", type=float, default=0.0)
+    parser.add_argument("--no-dms", action="store_true",
+                        help="open no DM in advance (bench.dms answers [])")
     parser.add_argument("--max-lifetime", type=float, default=3600.0)
     asyncio.run(_serve(parser.parse_args()))
     return 0

@@ -61,13 +61,27 @@ def rss_mb() -> float:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+def never_opened(args: argparse.Namespace) -> bool:
+    """True when no one's DM with the bot exists yet (--cold, --unopened)."""
+    return bool(args.cold or args.unopened)
+
+
+def case(args: argparse.Namespace) -> str:
+    """The case measured, in words."""
+    if args.cold:
+        return "cold (not linked: found by email; DMs never opened)"
+    if args.unopened:
+        return "linked, DMs never opened"
+    return "DMs known"
+
+
 def start_fake(args: argparse.Namespace) -> tuple[subprocess.Popen[str], str]:
     """The limited fake Slack in its own process; its base URL."""
     env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
     proc = subprocess.Popen(
         [sys.executable, str(HERE / "_fanout_slack.py"), "--people", str(args.people),
          "--scale", str(args.scale), "--jitter", str(args.jitter),
-         "--latency", str(args.latency)],
+         "--latency", str(args.latency), *(["--no-dms"] if never_opened(args) else [])],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
     assert proc.stdout is not None
     ready = json.loads(proc.stdout.readline() or "{}")
@@ -100,10 +114,11 @@ def working_hours() -> datetime:
     return moment
 
 
-def seed_and_queue(factory: SqlUnitOfWorkFactory, people: int, dms: list[str] | None
-                   ) -> tuple[str, int]:
-    """The workspace, its people (introduced; linked with their DM unless dms is None), and
-    this week's pulse queued through the real handlers; (workspace id, rows queued)."""
+def seed_and_queue(factory: SqlUnitOfWorkFactory, people: int, linked: bool,
+                   dms: list[str] | None) -> tuple[str, int]:
+    """The workspace, its people (introduced; linked to their Slack user if linked, with their
+    DM if dms are given), and this week's pulse queued through the real handlers; (workspace
+    id, rows queued)."""
     with factory() as uow:
         ws = uow.workspaces.ensure("slack", TEAM, "Fan-out Inc")
         uow.commit()
@@ -112,10 +127,11 @@ def seed_and_queue(factory: SqlUnitOfWorkFactory, people: int, dms: list[str] | 
         uow.session.execute(insert(PersonRow), [
             {"workspace_id": ws, "id": f"p{n:06d}", "name": f"Person {n}", "email": email(n),
              "introduced_at": clock.now() - timedelta(days=30)} for n in range(people)])
-        if dms is not None:
+        if linked:
             uow.session.execute(insert(PersonAccountRow), [
                 {"workspace_id": ws, "platform": "slack", "external_id": user_id(n),
-                 "person_id": f"p{n:06d}", "conversation_id": dms[n]} for n in range(people)])
+                 "person_id": f"p{n:06d}", "conversation_id": dms[n] if dms else None}
+                for n in range(people)])
         uow.commit()
     deps = Deps(uow=factory, clock=clock, sequences=SequenceLibrary([]))
     opened = open_round(deps, ws)
@@ -143,10 +159,11 @@ async def deliver(args: argparse.Namespace, url: str, base_url: str) -> dict[str
     engine = make_engine(url)
     factory = SqlUnitOfWorkFactory(engine)
     async with aiohttp.ClientSession() as session:
-        dms = None if args.cold else await fake_get(session, base_url, "bench.dms")
+        dms = None if never_opened(args) else await fake_get(session, base_url, "bench.dms")
         note(f"queueing a pulse to {args.people:,} people (open_round, send_due_invites)")
         t0 = time.perf_counter()
-        _, queued = await asyncio.to_thread(seed_and_queue, factory, args.people, dms)
+        _, queued = await asyncio.to_thread(seed_and_queue, factory, args.people,
+                                            not args.cold, dms)
         setup_s = time.perf_counter() - t0
         note(f"{queued:,} messages queued in {setup_s:.1f} s; delivering")
         client = AsyncWebClient(token=TOKEN, base_url=base_url + "/api/", session=session)
@@ -182,7 +199,7 @@ def report(result: dict[str, Any], args: argparse.Namespace) -> None:
     posts = SLACK_LIMITS.methods["chat.postMessage"]
     print(f"Fan-out benchmark, {datetime.now(UTC).date()}, {os.cpu_count()} CPUs, Python "
           f"{platform.python_version()}, {'PostgreSQL' if args.db else 'SQLite'}; "
-          f"{args.people:,} people, {'cold (found by email, DMs opened)' if args.cold else 'DMs known'}")
+          f"{args.people:,} people, {case(args)}")
     print(f"limits: Slack's published ones x {args.scale:g} (chat.postMessage "
           f"{posts.per_second * 60:g}/min -> {posts.per_second * 60 * args.scale:g}/min per "
           f"workspace, burst {posts.burst:g}); the fake enforces them on arrival"
@@ -209,7 +226,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=float, default=10.0,
                         help="every rate times this (default 10: under four minutes)")
     parser.add_argument("--cold", action="store_true",
-                        help="people not yet linked: found by email, DMs opened (Tier 3)")
+                        help="people not yet linked: found by email (Tier 3), DMs never opened")
+    parser.add_argument("--unopened", action="store_true",
+                        help="people linked to their Slack user (as after a directory sync) "
+                             "whose DM with the bot was never opened")
     parser.add_argument("--batch-size", type=int, default=SenderSettings().batch_size)
     parser.add_argument("--jitter", type=float, default=0.0,
                         help="seconds of arrival jitter the fake forgives (see fake_limits.py)")

@@ -52,7 +52,7 @@ async def test_a_paced_fan_out_meets_no_rate_limit_and_takes_about_the_least_tim
 
 
 @pytest.mark.usefixtures("one_database_thread")
-async def test_people_found_by_email_are_looked_up_and_opened_within_their_tiers(
+async def test_people_found_by_email_are_looked_up_within_their_tier_and_need_no_dm_opened(
     workspace: Workspace, client: AsyncWebClient
 ) -> None:
     people = workspace.people(40, linked=False)
@@ -63,7 +63,7 @@ async def test_people_found_by_email_are_looked_up_and_opened_within_their_tiers
     assert workspace.api.refused == {}
     assert delivered == 40
     assert len(workspace.fake.calls_to("users.lookupByEmail")) == 40
-    assert len(workspace.fake.calls_to("conversations.open")) == 40
+    assert workspace.fake.calls_to("conversations.open") == []  # posted to their user ids
     assert workspace.api.minimum_seconds() > 1.5  # Tier 3, not posting, set the pace
 
 

@@ -72,6 +72,8 @@ class Transcript:
         self.names = {c.slack_id: c.name for c in CAST + TEAMMATES}
         self.by_channel: dict[str, Any] = {}
         for member in CAST:
+            # A first message names the person's user id; later ones, the DM it opened.
+            self.by_channel[member.slack_id] = member
             channel = api.dm_channel(member.slack_id)
             if channel:
                 self.by_channel[channel] = member

@@ -1,4 +1,11 @@
-"""Where a Slack message goes (a person's DM, found once), and whether it already went there."""
+"""Where a Slack message goes (a person's DM), and whether it already went there.
+
+A person's first message is posted with their user id as the channel: chat.postMessage opens
+the bot's DM with them and answers its id (D...), which is remembered with their account. No
+conversations.open (Tier 3, 50 a minute) is needed for it, only for an in-doubt row with no
+DM known yet: its conversation history must be read before posting again, and that takes the
+DM's own id.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +24,12 @@ log = logging.getLogger(__name__)
 EVENT_TYPE = "teamwell_outbox"
 PLATFORM = "slack"
 HISTORY_PAGES_MAX = 50
+_USER_PREFIXES = ("U", "W")  # W: users of Enterprise Grid organisations
+
+
+def is_user_id(channel: str) -> bool:
+    """True for a Slack user id (U..., W...) given as a channel: a DM not known yet."""
+    return channel[:1] in _USER_PREFIXES
 
 
 def outbox_id_of(message: dict[str, object]) -> str | None:
@@ -36,7 +49,9 @@ class SlackAddresses:
         self.client = client
 
     async def channel_for(self, claim: Claimed) -> str:
-        """The channel to post a row to: its channel, or the recipient's DM (opened once)."""
+        """The channel to post a row to: its channel, the recipient's DM if known, else their
+        user id (chat.postMessage opens the DM; see remember). An in-doubt row gets the DM
+        itself, opened if need be, since its history is read before posting again."""
         if claim.channel is not None:
             return claim.channel
         assert claim.recipient_id is not None
@@ -49,11 +64,17 @@ class SlackAddresses:
         if recipient.slack_user_id and recipient.conversation_id:
             return recipient.conversation_id
         user_id = recipient.slack_user_id or await self._find_by_email(claim, recipient)
+        if not claim.in_doubt:
+            return user_id
         opened = await self.client.conversations_open(users=user_id)
         channel = str(opened["channel"]["id"])
+        await self.remember(claim, user_id, channel)
+        return channel
+
+    async def remember(self, claim: Claimed, user_id: str, channel: str) -> None:
+        """Keep the DM channel id a post to user_id was answered with, for the next rows."""
         await asyncio.to_thread(self.store.remember_conversation, claim.workspace_id, user_id,
                                 channel)
-        return channel
 
     async def _find_by_email(self, claim: Claimed, recipient: Recipient) -> str:
         who = f"person {recipient.person_id}"

@@ -3,7 +3,8 @@
 Each workspace (here: each token) has the token buckets that `Limits` describes, per method
 and, for chat.postMessage, per channel. A call that finds a bucket empty is refused with
 Retry-After (whole seconds, as Slack sends it) and takes no token; an admitted call takes one
-from each of its buckets. Limits are judged on arrival, as Slack judges them; `jitter` (0 by
+from each of its buckets (a post naming a user id takes from the bucket of that user's DM, as
+one naming the DM does). Limits are judged on arrival, as Slack judges them; `jitter` (0 by
 default: strict) forgives calls arriving up to that many seconds ahead of their turn (rate x
 jitter calls beyond each burst). A subclass of the fake, like fake_chaos.py, so the fake itself
 is unchanged.
@@ -72,7 +73,9 @@ class LimitedSlackApi(FakeSlackApi):
         """0 and a token taken from each bucket, or the seconds until the call would fit."""
         now = self._monotonic()
         with self._lock:
-            named = self.limits.buckets(method, channel)
+            # A post to a user id goes to their DM and counts against it, as Slack counts it.
+            conversation = self.workspace.conversation_of(channel) if channel else None
+            named = self.limits.buckets(method, conversation)
             buckets = [self._bucket(token, key, rate, now) for key, rate in named]
             wait = max((b.wait(now) for b in buckets), default=0.0)
             if wait > 0:

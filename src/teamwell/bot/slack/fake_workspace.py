@@ -157,17 +157,32 @@ class FakeWorkspace:
             if user["deleted"]:
                 return _error("user_disabled")
         known = users in self._dm_by_users
-        if not known:
-            digest = hashlib.sha1(",".join(sorted(users)).encode()).hexdigest()[:9].upper()
-            self._dm_by_users[users] = ("D" if len(users) == 1 else "G") + digest
-        channel = self._dm_by_users[users]
+        channel = self._dm_by_users[users] = self._dm_id(users)
         self.channels.setdefault(channel, [])
         return {"ok": True, "no_op": known, "already_open": known, "channel": {"id": channel}}
+
+    def _dm_id(self, users: frozenset[str]) -> str:
+        """The id the DM (or group DM) of these users has or will have; opens nothing."""
+        known = self._dm_by_users.get(users)
+        if known is not None:
+            return known
+        digest = hashlib.sha1(",".join(sorted(users)).encode()).hexdigest()[:9].upper()
+        return ("D" if len(users) == 1 else "G") + digest
+
+    def conversation_of(self, channel: str) -> str:
+        """The conversation a channel argument names: a user id names the bot's DM with that
+        user (open or not), as in chat.postMessage; anything else names itself."""
+        if channel not in self.channels and channel in self.users:
+            return self._dm_id(frozenset({channel}))
+        return channel
 
     def _resolve_channel(self, channel: str) -> str | None:
         if channel in self.channels:
             return channel
-        if channel in self.users:  # posting to a user id lands in their DM with the bot
+        if channel in self.users:
+            # Posting to a user id lands in their DM with the bot, opened if need be (Slack's
+            # chat.postMessage: "a direct message conversation will be opened if it isn't
+            # open already"); a deactivated user's is channel_not_found.
             opened = self.conversations_open({"users": channel})
             return str(opened["channel"]["id"]) if opened["ok"] else None
         return None
@@ -273,7 +288,6 @@ class FakeWorkspace:
             "views.publish": self.views.publish, "views.open": self.views.open,
             "views.update": self.views.update,
         }
-
 
 
 def add_system_users(workspace: FakeWorkspace) -> None:

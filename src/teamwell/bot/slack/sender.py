@@ -17,7 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from teamwell.bot.outbox_failures import Failure
 from teamwell.bot.outbox_sender import OutboxSender, SenderSettings
-from teamwell.bot.slack.addresses import EVENT_TYPE, SlackAddresses
+from teamwell.bot.slack.addresses import EVENT_TYPE, SlackAddresses, is_user_id
 from teamwell.bot.slack.blocks import render_message
 from teamwell.bot.slack.failures import PermanentProblem, TransientProblem, classify
 from teamwell.bot.slack.paced_client import paced_copy
@@ -82,7 +82,7 @@ class SlackCourier:
         return reach
 
     async def address(self, claim: Claimed) -> str:
-        """The row's channel, or the recipient's DM (opened once)."""
+        """The row's channel, the recipient's DM, or (DM not known yet) their user id."""
         return await (await self._reach(claim.workspace_id)).addresses.channel_for(claim)
 
     async def find_posted(self, claim: Claimed, conversation: str,
@@ -92,7 +92,8 @@ class SlackCourier:
         return await reach.addresses.find_posted(claim, conversation, oldest)
 
     async def post(self, claim: Claimed, conversation: str, message: Message) -> tuple[str, str]:
-        """chat.postMessage with the outbox id in the metadata."""
+        """chat.postMessage with the outbox id in the metadata; posted to a user id, the DM's
+        id it answers is remembered (and is the conversation recorded for the row)."""
         reach = await self._reach(claim.workspace_id)
         text, blocks = await self._render(reach, claim, message)
         response = await reach.client.chat_postMessage(
@@ -100,7 +101,10 @@ class SlackCourier:
             unfurl_media=False,
             metadata={"event_type": EVENT_TYPE, "event_payload": {"outbox_id": claim.id}},
         )
-        return str(response["channel"]), str(response["ts"])
+        channel = str(response["channel"])
+        if channel != conversation and is_user_id(conversation):
+            await reach.addresses.remember(claim, conversation, channel)
+        return channel, str(response["ts"])
 
     async def update(self, claim: Claimed, conversation: str, ref: str,
                      message: Message) -> None:
