@@ -35,9 +35,12 @@ async def _until(done: Callable[[], bool], seconds: float = 10.0) -> float:
 
 
 def _lock_holders(engine: Engine) -> list[int]:
+    # pg_locks lists every database's locks; advisory locks are per database, and other test
+    # runs on this server may hold the same key in theirs.
     with engine.connect() as conn:
         return list(conn.scalars(text(
             "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
             " AND ((classid::bigint << 32) | objid::bigint) = :key"), {"key": LEADER_LOCK}))
 
 
