@@ -17,7 +17,7 @@ from teamwell.bot.slack import simulate
 from teamwell.bot.slack.inbox import LEASE, deferrable
 from teamwell.bot.slack.ingress import check_shape
 from teamwell.bot.storage.tables import PulseAnswerRow
-from tests.slack.conftest import TEAM, SlackWorld
+from tests.slack.conftest import SECRET, TEAM, SlackWorld
 from tests.slack.test_slack_pulse import SLACK_IDS, _pulse_buttons, _team_of_seven_gets_a_pulse
 
 
@@ -173,7 +173,7 @@ async def test_in_a_burst_of_clicks_the_worker_takes_small_batches_and_catches_u
     burst = asyncio.Event()
 
     def slow_add(requests: Any, now: Any) -> None:
-        time.sleep(0.02)  # storing takes a while: some click is always being stored
+        time.sleep(0.02)  # storing takes a while, so the clickers' requests pile up
         real_add(requests, now)
 
     def noting_claim(now: Any, lease: Any, limit: int) -> Any:
@@ -187,13 +187,19 @@ async def test_in_a_burst_of_clicks_the_worker_takes_small_batches_and_catches_u
               for user in SLACK_IDS for b in _pulse_buttons(w, user) if b["value"].endswith("|3")]
     await asyncio.to_thread(real_add, [(c, b, "") for b, c in clicks[:10]], w.clock.now())
 
+    url = w.server.make_url("/slack/events")
+
     async def keep_clicking(n: int) -> None:
-        for body, ctype in itertools.islice(itertools.cycle(clicks[n::4]), 30):
-            await w.inbox.put(body, ctype, "")
+        # One of eight clickers, each clicking again as soon as answered, over HTTP.
+        for body, ctype in itertools.islice(itertools.cycle(clicks[n::8]), 15):
+            headers = {"Content-Type": ctype, **simulate.sign(SECRET, body)}
+            async with w.session.post(url, data=body.encode(), headers=headers) as resp:
+                assert resp.status == 200
 
     burst.set()
-    clicking = asyncio.gather(*(keep_clicking(n) for n in range(4)))
-    await asyncio.sleep(0)  # the burst has begun when the worker starts
+    clicking = asyncio.gather(*(keep_clicking(n) for n in range(8)))
+    while w.inbox.open_requests < inbox_module.BUSY_ACKS:  # the burst is on when the worker starts
+        await asyncio.sleep(0.001)
     stop = asyncio.Event()
     worker = asyncio.ensure_future(w.inbox.run(stop))
     await clicking

@@ -103,6 +103,12 @@ def slack_route(app: AsyncApp, signing_secret: str, inbox: SlackInbox | None = N
     verifier = SignatureVerifier(signing_secret)
 
     async def handle(request: web.Request) -> web.StreamResponse:
+        if inbox is None:
+            return await answer(request)
+        with inbox.answering():  # its worker waits while many are (acks go first)
+            return await answer(request)
+
+    async def answer(request: web.Request) -> web.StreamResponse:
         if request.content_length is not None and request.content_length > MAX_BODY:
             return _bad(413, "body too large")
         data = await request.read()  # the app's client_max_size answers 413 beyond its limit
