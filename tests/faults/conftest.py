@@ -108,6 +108,15 @@ def wait_until(done: Callable[[], bool], seconds: float, what: str,
     return time.monotonic()
 
 
+def web_up(port: int) -> bool:
+    """Whether a process answers /healthz on 127.0.0.1:port."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as resp:
+            return bool(resp.status == 200)
+    except OSError:
+        return False
+
+
 def free_port() -> int:
     """A TCP port nothing listens on now, on 127.0.0.1."""
     with socket.socket() as sock:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -13,23 +12,18 @@ from teamwell.bot.slack import simulate
 from teamwell.bot.slack.fake_api import FakeSlackApiThread
 from teamwell.bot.storage.tables import OutboxRow
 
-from .conftest import LEADING, TEAM, Cluster, seed_workspace, unfinished, wait_until
+from .conftest import (
+    LEADING,
+    TEAM,
+    Cluster,
+    free_port,
+    seed_workspace,
+    unfinished,
+    wait_until,
+    web_up,
+)
 
 SECRET = "replica-signing-secret"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _up(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as resp:
-            return bool(resp.status == 200)
-    except OSError:
-        return False
 
 
 def _deliver(port: int, body: str, ctype: str, retry: int) -> int:
@@ -49,7 +43,7 @@ def test_an_event_delivered_three_times_to_two_replicas_at_once_is_answered_once
     seed_workspace(engine, fake_slack, 3)
     dm = fake_slack.dm_channel("U00001")
     cluster.env["SLACK_SIGNING_SECRET"] = SECRET
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     web = [cluster.spawn(f"web-{p}", "serve", "--no-scheduler", "--host", "127.0.0.1",
                          "--port", str(p)) for p in ports]
     worker = cluster.spawn("worker", "worker")
@@ -58,7 +52,7 @@ def test_an_event_delivered_three_times_to_two_replicas_at_once_is_answered_once
         for proc in [*web, worker]:
             proc.running()
 
-    wait_until(lambda: all(_up(p) for p in ports) and worker.says(LEADING), 60,
+    wait_until(lambda: all(web_up(p) for p in ports) and worker.says(LEADING), 60,
                "replicas and worker up", alive)
     body, ctype = simulate.event_body(TEAM, {
         "type": "message", "channel_type": "im", "channel": dm, "user": "U00001",

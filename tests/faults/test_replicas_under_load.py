@@ -27,7 +27,16 @@ from teamwell.core.onboarding import StepStatus
 from teamwell.core.people import Person, Role
 from teamwell.handlers.onboarding import run_due_steps, start_onboarding
 
-from .conftest import LEADING, TEAM, TOKEN, Cluster, free_port, unfinished, wait_until
+from .conftest import (
+    LEADING,
+    TEAM,
+    TOKEN,
+    Cluster,
+    free_port,
+    unfinished,
+    wait_until,
+    web_up,
+)
 
 SECRET = "replicas-under-load-secret"
 HIRES = 12
@@ -84,14 +93,6 @@ def _post(port: int, body: str, ctype: str) -> int:
         return int(resp.status)
 
 
-def _up(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as resp:
-            return bool(resp.status == 200)
-    except OSError:
-        return False
-
-
 def _waiting_clicks(engine: Engine) -> int:
     with engine.connect() as conn:
         return int(conn.scalar(select(func.count()).select_from(SlackInboxRow)) or 0)
@@ -114,7 +115,7 @@ def test_two_web_replicas_and_workers_serve_one_workspace_under_load_with_every_
         for proc in [*web, *handlers]:
             proc.running()
 
-    wait_until(lambda: all(_up(p) for p in ports) and any(h.says(LEADING) for h in handlers), 60,
+    wait_until(lambda: all(web_up(p) for p in ports) and any(h.says(LEADING) for h in handlers), 60,
                "replicas and workers up", alive)
     wait_until(lambda: unfinished(engine) == 0, 60, "the check-ins delivered", alive)
     sent_before = _outbox_ids(engine)

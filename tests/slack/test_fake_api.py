@@ -238,3 +238,32 @@ def test_the_threaded_fake_serves_synchronous_clients_and_keeps_duplicates() -> 
 
         assert fake.posted_outbox_ids() == ["o1", "o1"]
         assert len(fake.calls_to("chat.postMessage")) == 2
+
+
+async def test_a_post_to_a_user_id_opens_their_dm_and_answers_its_id(
+    api: FakeSlackApi, client: AsyncWebClient
+) -> None:
+    first = await client.chat_postMessage(channel="U0001", text="hello")
+    second = await client.chat_postMessage(channel="U0001", text="again")
+    opened = await client.conversations_open(users="U0001")
+
+    dm = first["channel"]
+    assert dm.startswith("D") and second["channel"] == dm
+    assert opened["channel"]["id"] == dm and opened["already_open"] is True
+    assert [m["text"] for m in api.messages_in(dm)] == ["hello", "again"]
+    assert api.calls_to("conversations.open")[0].params["users"] == "U0001"  # ours, above
+
+
+async def test_only_chat_post_message_takes_a_user_id_and_not_for_a_deactivated_user(
+    client: AsyncWebClient
+) -> None:
+    posted = await client.chat_postMessage(channel="U0001", text="hello")
+
+    refused = [await _error_of(call) for call in (
+        client.chat_update(channel="U0001", ts=posted["ts"], text="x"),
+        client.conversations_history(channel="U0001"),
+        client.chat_postMessage(channel="U0003", text="x"),
+        client.chat_postMessage(channel="U9999", text="x"))]
+
+    assert [e.response["error"] for e in refused] == ["channel_not_found"] * 4
+
