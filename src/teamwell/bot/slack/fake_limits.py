@@ -12,7 +12,6 @@ is unchanged.
 
 from __future__ import annotations
 
-import asyncio
 import math
 import time
 from collections import Counter
@@ -23,7 +22,8 @@ from aiohttp import web
 
 from teamwell.bot.pacing import TokenBucket
 from teamwell.bot.rate_limits import BucketKey, Limits, Rate, minimum_seconds
-from teamwell.bot.slack.fake_api import FakeSlackApi, _bearer, _Fault, _read_params
+from teamwell.bot.slack.fake_api import FakeSlackApi, _Fault
+from teamwell.bot.slack.fake_workspace import Params
 from teamwell.bot.slack.rate_limits import SLACK_LIMITS
 
 
@@ -48,15 +48,8 @@ class LimitedSlackApi(FakeSlackApi):
         return max((minimum_seconds(self.limits, calls) for calls in by_token.values()),
                    default=0.0)
 
-    async def _handle(self, request: web.Request) -> web.Response:
-        # The base class's steps, with the limits checked on arrival: its body can be read
-        # only once.
-        method = request.match_info["method"]
-        try:
-            params = await _read_params(request)
-        except ValueError:
-            return web.json_response({"ok": False, "error": "invalid_json"})
-        token = _bearer(request) or params.pop("token", None)
+    async def respond(self, method: str, params: Params, token: str | None) -> web.Response:
+        """Answer as the base fake does, once the call fits its limits; else a 429."""
         channel = params.get("channel")
         wait = self._admit(token or "", method, str(channel) if channel else None)
         if wait > 0:
@@ -64,10 +57,7 @@ class LimitedSlackApi(FakeSlackApi):
             with self._lock:
                 return self._failure(method, params, _Fault(1, 429, max(1, math.ceil(wait)),
                                                              None, False), took_effect=False)
-        if self.latency > 0:
-            await asyncio.sleep(self.latency)
-        with self._lock:
-            return self._answer(method, params, token)
+        return await super().respond(method, params, token)
 
     def _admit(self, token: str, method: str, channel: str | None) -> float:
         """0 and a token taken from each bucket, or the seconds until the call would fit."""
