@@ -20,7 +20,7 @@ from teamwell.bot.storage.uow import SqlUnitOfWorkFactory
 from teamwell.core.actions import ActionId
 from teamwell.core.clock import FakeClock
 from teamwell.core.directory import Profile
-from teamwell.core.messages import Actions, Button, Message, Section, message_from_json
+from teamwell.core.messages import Button, message_from_json
 from teamwell.core.pulse import PulseConfig
 from teamwell.core.sentiment import Label, SentimentScore
 from teamwell.handlers.commands import command_reply
@@ -43,6 +43,7 @@ from teamwell.handlers.pulse_rounds import close_round, open_round
 from teamwell.handlers.pulse_schedules import set_leave, set_pulse_schedule
 from teamwell.handlers.roles import change_role
 from teamwell.surveys.onboarding import load_library
+from tests.handlers.onboarding_world import buttons as buttons_in
 
 START = datetime(2026, 2, 20, 9, 0, tzinfo=UTC)  # a Friday; the new hire starts on Monday
 SLACK_TEAM = "TALPHA0001"
@@ -119,18 +120,8 @@ class Twin:
             rows = uow.session.scalars(select(OutboxRow.payload).where(
                 OutboxRow.workspace_id == ws, OutboxRow.recipient_id == pid)
                 .order_by(OutboxRow.seq)).all()
-        found = [b for payload in rows for b in _buttons(message_from_json(json.loads(payload)))]
+        found = [b for payload in rows for b in buttons_in(message_from_json(json.loads(payload)))]
         return [b for b in found if b.action is action]
-
-
-def _buttons(message: Message) -> list[Button]:
-    found: list[Button] = []
-    for block in message.blocks:
-        if isinstance(block, Actions):
-            found += block.buttons
-        elif isinstance(block, Section) and block.button is not None:
-            found.append(block.button)
-    return found
 
 
 class CalmModel:

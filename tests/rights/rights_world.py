@@ -20,7 +20,7 @@ from teamwell.bot.storage.tables import OutboxRow, PersonAccountRow
 from teamwell.bot.storage.uow import SqlUnitOfWorkFactory
 from teamwell.core.actions import ActionId
 from teamwell.core.clock import FakeClock
-from teamwell.core.messages import Actions, Button, Message, Section, message_from_json
+from teamwell.core.messages import Button, message_from_json
 from teamwell.core.people import Person, Role
 from teamwell.core.pulse import PulseConfig, PulseRound
 from teamwell.handlers.commands import command_reply
@@ -38,6 +38,7 @@ from teamwell.handlers.pulse_answers import record_answer, record_pulse_comment
 from teamwell.handlers.pulse_delivery import send_due_invites
 from teamwell.handlers.pulse_rounds import close_round, open_round
 from teamwell.surveys.onboarding import load_library
+from tests.handlers.onboarding_world import buttons
 
 START = datetime(2026, 2, 20, 9, 0, tzinfo=UTC)  # a Friday; onboarding starts Monday 23rd
 FIRST_DAY = date(2026, 2, 23)
@@ -97,17 +98,7 @@ def buttons_to(factory: SqlUnitOfWorkFactory, person_id: str, action: ActionId) 
         rows = uow.session.scalars(select(OutboxRow.payload).where(
             OutboxRow.recipient_id == person_id).order_by(OutboxRow.seq)).all()
     messages = [message_from_json(json.loads(payload)) for payload in rows]
-    return [b for m in messages for b in _buttons(m) if b.action is action]
-
-
-def _buttons(message: Message) -> list[Button]:
-    found: list[Button] = []
-    for block in message.blocks:
-        if isinstance(block, Actions):
-            found += block.buttons
-        elif isinstance(block, Section) and block.button is not None:
-            found.append(block.button)
-    return found
+    return [b for m in messages for b in buttons(m) if b.action is action]
 
 
 def _people(factory: SqlUnitOfWorkFactory) -> str:
