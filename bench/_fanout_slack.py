@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
-import os
 import signal
 import sys
-import threading
 
 from aiohttp import web
 
+from _lifetime import watch_stdin  # bench/ is sys.path[0] when run as a script
 from teamwell.bot.slack.fake_limits import LimitedSlackApi
 from teamwell.bot.slack.rate_limits import SLACK_LIMITS
 
@@ -59,23 +57,12 @@ class BenchSlack(LimitedSlackApi):
                 "minimum_seconds": self.minimum_seconds(), "calls": len(self.calls)})
 
 
-def _watch_stdin(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
-    def read() -> None:
-        # os.read, not sys.stdin: a daemon thread must not hold the buffered reader's lock
-        # while the interpreter shuts down.
-        with contextlib.suppress(OSError):
-            while os.read(0, 1024):
-                pass
-        loop.call_soon_threadsafe(stop.set)
-    threading.Thread(target=read, name="stdin-watch", daemon=True).start()
-
-
 async def _serve(args: argparse.Namespace) -> None:
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    _watch_stdin(loop, stop)
+    watch_stdin(loop, stop)
     loop.call_later(args.max_lifetime, stop.set)
     fake = BenchSlack(token=TOKEN, team_id=TEAM, limits=SLACK_LIMITS.scaled(args.scale),
                       jitter=args.jitter, latency=args.latency, system_users=False)

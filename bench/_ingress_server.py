@@ -16,16 +16,13 @@ database) neither resets nor seeds the database: it is one more replica of the s
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import cProfile
 import json
 import logging
-import os
 import re
 import signal
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -37,6 +34,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import text
 
+from _lifetime import watch_stdin  # bench/ is sys.path[0] when run as a script
 from teamwell.bot.config import load_settings
 from teamwell.bot.server import EDGE_KEY, INBOX_KEY, build_web_app
 from teamwell.bot.slack.fake_api import FakeSlackApi
@@ -249,25 +247,13 @@ async def _start_bare() -> tuple[web.AppRunner, dict[str, Any], list[Any]]:
     return runner, {"server": "bare"}, [fake.stop]
 
 
-def _watch_stdin(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
-    """Stop when the parent goes away (its end of our stdin closes)."""
-    def read() -> None:
-        # os.read, not sys.stdin: a daemon thread must not hold the buffered reader's lock
-        # while the interpreter shuts down.
-        with contextlib.suppress(OSError):
-            while os.read(0, 1024):
-                pass
-        loop.call_soon_threadsafe(stop.set)
-    threading.Thread(target=read, name="stdin-watch", daemon=True).start()
-
-
 async def _serve(kind: str, port: int, db_url: str | None, max_lifetime: float,
                  tmp: Path, join: dict[str, Any] | None = None) -> None:
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    _watch_stdin(loop, stop)
+    watch_stdin(loop, stop)
     loop.call_later(max_lifetime, stop.set)
     if kind == "full":
         runner, info, closers = await _start_full(db_url, tmp, join)
